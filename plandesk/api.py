@@ -1,0 +1,51 @@
+"""The JSON API v1: one NinjaAPI, each domain app adds its router from `plandesk.<app>.api`."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from plandesk.accounts.auth import bearer
+from plandesk.core.api_errors import ApiError, error_response
+from plandesk.core.registry import app_modules
+
+api = NinjaAPI(
+    title="plandesk API",
+    version="1",
+    description="城乡规划局行政审批系统接口 / City planning bureau approval system API",
+    urls_namespace="api",
+    # Deny by default: a public operation says auth=None.
+    auth=bearer,
+)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError):
+    return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError):
+    return error_response(401, "unauthorized", "未登录或令牌无效、已过期")
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError):
+    fields = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        fields.append({"field": ".".join(loc), "message": err.get("msg", "")})
+    names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
+    return error_response(422, "invalid", f"输入有误：{names}", fields=fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    return error_response(exc.status_code, "http_error", str(exc))
+
+
+for _label, module in app_modules("api"):
+    router = getattr(module, "router", None)
+    if router is not None:
+        api.add_router(getattr(module, "PREFIX", "/"), router)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "plandesk.catalog"
+    verbose_name = "审批事项"

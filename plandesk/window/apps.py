@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WindowConfig(AppConfig):
+    name = "plandesk.window"
+    verbose_name = "窗口"
