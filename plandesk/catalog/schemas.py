@@ -1,0 +1,186 @@
+"""Application forms as JSON Schema (Draft 2020-12): checking a schema, checking a form, building schemas.
+
+Project figures that the GIS compliance check reads carry the same property names in every item's form
+(`INDICATORS`), so `gis` can find them without knowing the item.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# Property name -> (Chinese title, unit, JSON type). The GIS compliance check compares these with the plan.
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    "land_area_m2": ("用地面积", "平方米", "number"),
+    "total_floor_area_m2": ("总建筑面积", "平方米", "number"),
+    "floor_area_ratio": ("容积率", "", "number"),
+    "building_density_pct": ("建筑密度", "%", "number"),
+    "height_m": ("建筑高度", "米", "number"),
+    "green_ratio_pct": ("绿地率", "%", "number"),
+    "land_use_class": ("用地性质", "", "string"),
+}
+
+# Land use classes of GB 50137-2011 (城市用地分类与规划建设用地标准), major classes.
+LAND_USE_CLASSES: dict[str, str] = {
+    "R": "居住用地",
+    "A": "公共管理与公共服务设施用地",
+    "B": "商业服务业设施用地",
+    "M": "工业用地",
+    "W": "物流仓储用地",
+    "S": "道路与交通设施用地",
+    "U": "公用设施用地",
+    "G": "绿地与广场用地",
+}
+
+_KEYWORDS_ZH = {
+    "type": "类型（type）",
+    "required": "必填项（required）",
+    "properties": "属性定义（properties）",
+    "enum": "枚举（enum）",
+    "minimum": "最小值（minimum）",
+    "maximum": "最大值（maximum）",
+    "items": "数组元素（items）",
+    "$schema": "$schema",
+}
+
+
+def _where(path) -> str:
+    parts = [str(part) for part in path]
+    return "/".join(parts) if parts else "根"
+
+
+def schema_errors(schema: Any) -> list[str]:
+    """Why `schema` is not a usable application form schema, in Chinese; empty when it is."""
+    if not isinstance(schema, dict):
+        return ["申请表结构须为 JSON 对象（{...}），不能是数组、字符串或数字"]
+    declared = schema.get("$schema")
+    if declared not in (None, DRAFT):
+        return [f"仅支持 JSON Schema Draft 2020-12（$schema 应为 {DRAFT}），当前为：{declared}"]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        keyword = _KEYWORDS_ZH.get(str(exc.validator), str(exc.validator))
+        return [
+            "申请表结构不是有效的 JSON Schema（Draft 2020-12）："
+            f"位置“{_where(exc.path)}”的{keyword}不合规范（{exc.message}）"
+        ]
+    problems = []
+    if schema.get("type") != "object":
+        problems.append("申请表结构的顶层须为对象：请设置 \"type\": \"object\"")
+    properties = schema.get("properties", {})
+    for name in schema.get("required", []):
+        if name not in properties:
+            problems.append(f"必填项“{name}”在 properties 中没有定义")
+    for name, prop in properties.items():
+        if isinstance(prop, dict) and not prop.get("title"):
+            problems.append(f"属性“{name}”缺少中文标题（title）")
+    return problems
+
+
+def form_errors(schema: dict, form: Any) -> dict[str, str]:
+    """Check an application form against its schema: {field path: Chinese message}; empty when valid."""
+    validator = Draft202012Validator(schema)
+    properties = schema.get("properties", {})
+    errors: dict[str, str] = {}
+    for error in sorted(validator.iter_errors(form), key=lambda e: list(map(str, e.absolute_path))):
+        path = [str(part) for part in error.absolute_path]
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else ""
+            path = [*path, missing]
+        field = ".".join(path) or "form"
+        title = properties.get(path[0], {}).get("title", path[0]) if path else "申请表"
+        errors.setdefault(field, _form_message(error, title))
+    return errors
+
+
+def _form_message(error, title: str) -> str:
+    rule = error.validator
+    value = error.validator_value
+    if rule == "required":
+        return f"“{title}”为必填项"
+    if rule == "type":
+        kinds = {
+            "number": "数字", "integer": "整数", "string": "文字",
+            "boolean": "是/否", "object": "对象", "array": "列表",
+        }
+        wanted = "或".join(kinds.get(v, v) for v in (value if isinstance(value, list) else [value]))
+        return f"“{title}”须为{wanted}"
+    if rule in ("minimum", "exclusiveMinimum"):
+        return f"“{title}”不得小于{'或等于' if rule == 'exclusiveMinimum' else ''} {value}"
+    if rule in ("maximum", "exclusiveMaximum"):
+        return f"“{title}”不得大于{'或等于' if rule == 'exclusiveMaximum' else ''} {value}"
+    if rule == "enum":
+        return f"“{title}”须为下列之一：{'、'.join(map(str, value))}"
+    if rule in ("minLength", "maxLength"):
+        return f"“{title}”长度须{'至少' if rule == 'minLength' else '至多'} {value} 个字符"
+    if rule == "pattern":
+        return f"“{title}”格式不正确"
+    if rule == "additionalProperties":
+        return f"申请表含有未定义的栏目：{error.message}"
+    return f"“{title}”不符合要求（{error.message}）"
+
+
+# --- building the items' schemas -------------------------------------------------------------------------------
+
+
+def text(title: str, *, max_length: int = 200, description: str = "") -> dict:
+    prop = {"type": "string", "title": title, "minLength": 1, "maxLength": max_length}
+    if description:
+        prop["description"] = description
+    return prop
+
+
+def number(title: str, *, unit: str = "", minimum: float = 0, maximum: float | None = None, exclusive=False) -> dict:
+    prop: dict[str, Any] = {"type": "number", "title": f"{title}（{unit}）" if unit else title}
+    prop["exclusiveMinimum" if exclusive else "minimum"] = minimum
+    if maximum is not None:
+        prop["maximum"] = maximum
+    return prop
+
+
+def integer(title: str, *, unit: str = "", minimum: int = 0) -> dict:
+    return {"type": "integer", "title": f"{title}（{unit}）" if unit else title, "minimum": minimum}
+
+
+def choice(title: str, options: dict[str, str]) -> dict:
+    """A closed list: codes in `enum`, their Chinese labels in `x-labels` (for forms and the PDF)."""
+    return {
+        "type": "string",
+        "title": title,
+        "enum": list(options),
+        "x-labels": dict(options),
+    }
+
+
+def boolean(title: str) -> dict:
+    return {"type": "boolean", "title": title}
+
+
+def date(title: str) -> dict:
+    return {"type": "string", "title": title, "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def indicator(name: str, *, maximum: float | None = None) -> dict:
+    title, unit, _kind = INDICATORS[name]
+    if name == "land_use_class":
+        return choice(title, LAND_USE_CLASSES)
+    if name.endswith("_pct"):
+        maximum = 100 if maximum is None else maximum
+    prop = number(title, unit=unit, minimum=0, maximum=maximum, exclusive=name in {"land_area_m2"})
+    prop["x-indicator"] = True
+    return prop
+
+
+def form_schema(title: str, properties: dict[str, dict], required: list[str]) -> dict:
+    return {
+        "$schema": DRAFT,
+        "title": title,
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
