@@ -91,9 +91,16 @@ DATABASES = {
     "default": database_from_url(env("PLANDESK_DATABASE_URL", f"spatialite:///{DATA_DIR / 'plandesk.sqlite3'}")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-if os.environ.get("PYTEST_VERSION") and DATABASES["default"]["ENGINE"].endswith("postgis"):
-    # Test runs may overlap on one server (developers, CI): each gets its own database.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+if os.environ.get("PYTEST_VERSION"):
+    # Test runs may overlap (developers, CI): each gets its own database. SQLite's is a file rather than the shared
+    # in-memory cache, whose table locks ignore the busy timeout and would make concurrency tests meaningless.
+    if DATABASES["default"]["ENGINE"].endswith("postgis"):
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    else:
+        import tempfile
+
+        test_file = os.path.join(tempfile.gettempdir(), f"test_plandesk_{os.getpid()}.sqlite3")
+        DATABASES["default"]["TEST"] = {"NAME": test_file}
 
 # The bureau's projected CRS: CGCS2000 3-degree Gauss-Krüger zone with central meridian 114°E.
 PLANDESK_SRID = envint("PLANDESK_SRID", 4547)
@@ -252,6 +259,22 @@ PLANDESK_BUREAU_NAME_EN = env("PLANDESK_BUREAU_NAME_EN", "City Planning Bureau")
 PLANDESK_SITE_URL = env("PLANDESK_SITE_URL", "http://127.0.0.1:8000")
 PLANDESK_DEMO_PASSWORD = env("PLANDESK_DEMO_PASSWORD", "Demo-2026!")
 PLANDESK_WORKER_INTERVAL = envint("PLANDESK_WORKER_INTERVAL", 15)
+
+# Notices: SMS through a pluggable gateway class (default: a file of JSON lines), e-mail through Django's backends.
+PLANDESK_SMS_BACKEND = env("PLANDESK_SMS_BACKEND", "plandesk.notifications.backends.FileSmsBackend")
+PLANDESK_SMS_FILE = env("PLANDESK_SMS_FILE", str(DATA_DIR / "sms.jsonl"))
+if env("PLANDESK_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("PLANDESK_SMTP_HOST")
+    EMAIL_PORT = envint("PLANDESK_SMTP_PORT", 465)
+    EMAIL_HOST_USER = env("PLANDESK_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env("PLANDESK_SMTP_PASSWORD")
+    EMAIL_USE_SSL = EMAIL_PORT == 465
+    EMAIL_USE_TLS = EMAIL_PORT == 587
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("PLANDESK_MAIL_FROM", "plandesk@localhost")
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references. plandesk never
 # hands GDAL a spatial reference from outside: uploads are read with an allow-list of CRSs (see gis), so the
