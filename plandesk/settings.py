@@ -263,6 +263,9 @@ PLANDESK_WORKER_INTERVAL = envint("PLANDESK_WORKER_INTERVAL", 15)
 # Notices: SMS through a pluggable gateway class (default: a file of JSON lines), e-mail through Django's backends.
 PLANDESK_SMS_BACKEND = env("PLANDESK_SMS_BACKEND", "plandesk.notifications.backends.FileSmsBackend")
 PLANDESK_SMS_FILE = env("PLANDESK_SMS_FILE", str(DATA_DIR / "sms.jsonl"))
+PLANDESK_SMS_URL = env("PLANDESK_SMS_URL")  # for plandesk.notifications.backends.HttpSmsBackend
+PLANDESK_SMS_KEY = env("PLANDESK_SMS_KEY")
+PLANDESK_SMS_TEMPLATE = env("PLANDESK_SMS_TEMPLATE", '{"mobile": "{phone}", "content": "{text}"}')
 if env("PLANDESK_SMTP_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env("PLANDESK_SMTP_HOST")

@@ -112,3 +112,37 @@ def test_one_cannot_mark_another_persons_notice_read(client, member, other_membe
 @pytest.mark.django_db
 def test_the_inbox_needs_a_signed_in_user(client):
     assert client.get("/notifications/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_posts_sms_to_an_http_gateway(settings):
+    import http.server
+
+    received = []
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            received.append((self.headers["Authorization"], json.loads(self.rfile.read(length))))
+            self.send_response(200 if len(received) > 1 else 503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        settings.PLANDESK_SMS_BACKEND = "plandesk.notifications.backends.HttpSmsBackend"
+        settings.PLANDESK_SMS_URL = f"http://127.0.0.1:{server.server_port}/send"
+        settings.PLANDESK_SMS_KEY = "gateway-key"
+        notify(kind="reminder", subject="催办", body="请办理", channel=Channel.SMS, address="13800138000")
+        deliver_pending()  # the gateway answers 503 the first time
+        assert Notification.objects.get().status == Status.PENDING
+        Notification.objects.update(next_attempt_at=timezone.now())
+        deliver_pending()
+        assert Notification.objects.get().status == Status.SENT
+        assert received[-1] == ("Bearer gateway-key", {"mobile": "13800138000", "content": "催办：请办理"})
+    finally:
+        server.shutdown()
