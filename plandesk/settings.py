@@ -259,6 +259,10 @@ PLANDESK_BUREAU_NAME_EN = env("PLANDESK_BUREAU_NAME_EN", "City Planning Bureau")
 PLANDESK_SITE_URL = env("PLANDESK_SITE_URL", "http://127.0.0.1:8000")
 PLANDESK_DEMO_PASSWORD = env("PLANDESK_DEMO_PASSWORD", "Demo-2026!")
 PLANDESK_WORKER_INTERVAL = envint("PLANDESK_WORKER_INTERVAL", 15)
+# Working-day deadlines (workdays): a deadline falls at the end of office hours; the yellow light comes this many
+# working days before it.
+PLANDESK_OFFICE_HOURS_END = env("PLANDESK_OFFICE_HOURS_END", "17:30")
+PLANDESK_YELLOW_LEAD_DAYS = envint("PLANDESK_YELLOW_LEAD_DAYS", 1)
 
 # Notices: SMS through a pluggable gateway class (default: a file of JSON lines), e-mail through Django's backends.
 PLANDESK_SMS_BACKEND = env("PLANDESK_SMS_BACKEND", "plandesk.notifications.backends.FileSmsBackend")
