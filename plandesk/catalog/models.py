@@ -31,6 +31,7 @@ class Requirement(models.TextChoices):
     REQUIRED = "required", _("必须提交")
     DEFERRABLE = "deferrable", _("可容缺受理")
     COMMITMENT = "commitment", _("可告知承诺")
+    CONDITIONAL = "conditional", _("视情形提交")
 
 
 class ParallelGroup(models.Model):

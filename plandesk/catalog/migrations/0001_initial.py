@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='材料名称')),
                 ('original', models.BooleanField(default=False, help_text='勾选：须交原件；否则交复印件', verbose_name='原件')),
                 ('copies', models.PositiveSmallIntegerField(default=1, verbose_name='份数')),
-                ('requirement', models.CharField(choices=[('required', '必须提交'), ('deferrable', '可容缺受理'), ('commitment', '可告知承诺')], default='required', max_length=12, verbose_name='提交要求')),
+                ('requirement', models.CharField(choices=[('required', '必须提交'), ('deferrable', '可容缺受理'), ('commitment', '可告知承诺'), ('conditional', '视情形提交')], default='required', max_length=12, verbose_name='提交要求')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
                 ('item_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='catalog.itemversion', verbose_name='事项版本')),
