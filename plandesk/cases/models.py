@@ -1,0 +1,319 @@
+"""The case file (案卷): what was applied for, by whom, where, and where it stands.
+
+A case changes status only through its transition methods; each stamps the time and writes an audit event and a
+history row in the same transaction. Pauses (暂停计时) stop the case clock; resuming recomputes the promised
+deadline with the working-day calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.gis.db import models
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plandesk.audit.services import record
+
+
+class CaseError(Exception):
+    """A transition that the case's state does not allow; the message is for people (zh-Hans)."""
+
+
+class CaseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("办理中")
+    PAUSED = "paused", _("暂停计时")
+    READY_FOR_PICKUP = "ready_for_pickup", _("待取件")
+    CLOSED = "closed", _("已办结")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class PauseReason(models.TextChoices):
+    SUPPLEMENT = "supplement", _("补正材料")
+    PUBLICITY = "publicity", _("公示")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    HEARING = "hearing", _("听证")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("未决")
+    APPROVED = "approved", _("准予")
+    REJECTED = "rejected", _("不予")
+
+
+class CaseNumberCounter(models.Model):
+    """One row per year: the last case number handed out. Case numbers are digits only (phone keypads)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    @classmethod
+    def next_number(cls, on: datetime | None = None) -> str:
+        year = timezone.localdate(on or timezone.now()).year
+        with transaction.atomic():
+            cls.objects.get_or_create(year=year)
+            cls.objects.filter(year=year).update(last=F("last") + 1)
+            last = cls.objects.get(year=year).last
+        return f"{year}{last:06d}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=[CaseStatus.IN_PROGRESS, CaseStatus.PAUSED])
+
+
+class Case(models.Model):
+    number = models.CharField(_("案件编号"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.IN_PROGRESS, editable=False
+    )
+    outcome = models.CharField(_("审批结论"), max_length=10, choices=Outcome.choices, default="", blank=True,
+                               editable=False)
+    item_versions = models.ManyToManyField("catalog.ItemVersion", verbose_name=_("申请事项"), related_name="cases")
+    applicant_name = models.CharField(_("申请人"), max_length=200)
+    applicant_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    applicant_id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    applicant_contact = models.CharField(_("联系人"), max_length=60, blank=True)
+    applicant_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    project_address = models.CharField(_("项目地址"), max_length=300, blank=True)
+    site = models.MultiPolygonField(_("用地范围"), srid=settings.PLANDESK_SRID, null=True, blank=True)
+    forms = models.JSONField(_("申请表"), default=dict, blank=True)
+    materials = models.JSONField(_("申请材料"), default=list, blank=True)
+    handling_office = models.ForeignKey(
+        "organization.Unit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="cases"
+    )
+    promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), default=0)
+    received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
+    due_at = models.DateTimeField(_("承诺办结时间"), null=True, blank=True, db_index=True)
+    expected_pickup_date = models.DateField(_("预取件日期"), null=True, blank=True)
+    query_password_hash = models.CharField(_("查询密码（散列）"), max_length=200, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接件人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    ready_at = models.DateTimeField(_("办结待取时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), default=timezone.now)
+    status_reason = models.CharField(_("状态说明"), max_length=300, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案卷")
+        verbose_name_plural = _("案卷")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "due_at"], name="cases_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.project_name}"
+
+    # --- creation --------------------------------------------------------------------------------------------
+
+    @classmethod
+    def register(cls, *, item_versions, handling_office, actor=None, received_at: datetime | None = None,
+                 password: str | None = None, **fields) -> Case:
+        """Register (立案) a case: number it, set its promised deadline, record it. Caller holds a transaction."""
+        received_at = received_at or timezone.now()
+        versions = list(item_versions)
+        if not versions:
+            raise CaseError("至少须申请一个事项")
+        case = cls(number=CaseNumberCounter.next_number(received_at), handling_office=handling_office,
+                   received_at=received_at, received_by=actor, status_changed_at=received_at,
+                   promised_days=max(v.promised_days for v in versions), **fields)
+        if password:
+            case.query_password_hash = make_password(password)
+        case._compute_deadline()
+        case.save()
+        case.item_versions.set(versions)
+        record("case.registered", case, after={"number": case.number, "status": case.status,
+                                               "items": [v.item.code for v in versions]},
+               summary=f"立案 {case.number}", actor=actor)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REGISTERED, actor=actor, at=received_at,
+                                 summary=_("立案受理"))
+        return case
+
+    # --- query password ------------------------------------------------------------------------------------------
+
+    def set_query_password(self, raw: str) -> None:
+        self.query_password_hash = make_password(raw)
+        self.save(update_fields=["query_password_hash"])
+
+    def check_query_password(self, raw: str) -> bool:
+        return bool(self.query_password_hash) and check_password(raw, self.query_password_hash)
+
+    # --- deadlines ---------------------------------------------------------------------------------------------
+
+    def pause_intervals(self) -> list[tuple[datetime, datetime | None]]:
+        return [(p.started_at, p.ended_at) for p in self.pauses.all()]
+
+    def _compute_deadline(self, pauses=()) -> None:
+        from plandesk.workdays import calendar
+
+        if not self.promised_days:
+            return
+        self.due_at = calendar.deadline(self.received_at, self.promised_days, pauses)
+        self.expected_pickup_date = calendar.local_date(self.due_at)
+
+    def recompute_deadline(self) -> None:
+        """After a calendar change or a pause ends: the promised deadline moves by the paused working days."""
+        self._compute_deadline(self.pause_intervals() if self.pk else ())
+        type(self).objects.filter(pk=self.pk).update(due_at=self.due_at, expected_pickup_date=self.expected_pickup_date)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == CaseStatus.PAUSED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CaseStatus.IN_PROGRESS, CaseStatus.PAUSED)
+
+    def open_pause(self) -> CasePause | None:
+        return self.pauses.filter(ended_at__isnull=True).first()
+
+    # --- transitions -------------------------------------------------------------------------------------------
+
+    def _transition(self, allowed: tuple[str, ...], to: str, action: str, *, actor=None, reason: str = "",
+                    kind: str | None = None, summary: str = "", stamp: str | None = None) -> None:
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if current.status not in allowed:
+                raise CaseError(f"案卷当前状态为“{current.get_status_display()}”，不能{summary or '变更'}")
+            before = current.status
+            now = timezone.now()
+            self.status = to
+            self.status_changed_at = now
+            self.status_reason = reason[:300]
+            fields = ["status", "status_changed_at", "status_reason"]
+            if stamp:
+                setattr(self, stamp, now)
+                fields.append(stamp)
+            self.save(update_fields=fields)
+            record(action, self, before={"status": before}, after={"status": to, "reason": reason},
+                   summary=f"{self.number} {summary}", actor=actor)
+            CaseEvent.objects.create(case=self, kind=kind or action.split(".")[-1], actor=actor, at=now,
+                                     summary=summary, detail=reason)
+
+    def pause(self, reason: str, *, note: str = "", actor=None) -> CasePause:
+        """Stop the clock (暂停计时): supplements, publicity, expert review, hearing."""
+        if reason not in PauseReason.values:
+            raise CaseError("暂停原因无效")
+        with transaction.atomic():
+            self._transition((CaseStatus.IN_PROGRESS,), CaseStatus.PAUSED, "case.paused", actor=actor,
+                             reason=note or PauseReason(reason).label, kind=CaseEvent.Kind.PAUSED,
+                             summary=f"暂停计时：{PauseReason(reason).label}")
+            return CasePause.objects.create(case=self, reason=reason, note=note[:300],
+                                            started_at=self.status_changed_at, started_by=actor)
+
+    def resume(self, *, actor=None, note: str = "") -> CasePause:
+        """Start the clock again; the promised deadline moves later by the paused working days."""
+        with transaction.atomic():
+            self._transition((CaseStatus.PAUSED,), CaseStatus.IN_PROGRESS, "case.resumed", actor=actor,
+                             reason=note, kind=CaseEvent.Kind.RESUMED, summary="恢复计时")
+            pause = self.open_pause()
+            if pause is not None:
+                pause.ended_at = self.status_changed_at
+                pause.ended_by = actor
+                pause.save(update_fields=["ended_at", "ended_by"])
+            self.recompute_deadline()
+            return pause
+
+    def mark_ready_for_pickup(self, outcome: str, *, actor=None) -> None:
+        """The process has ended: the result waits at the output window (出件窗口)."""
+        with transaction.atomic():
+            self.outcome = outcome
+            type(self).objects.filter(pk=self.pk).update(outcome=outcome)
+            label = Outcome(outcome).label if outcome else ""
+            self._transition((CaseStatus.IN_PROGRESS,), CaseStatus.READY_FOR_PICKUP, "case.ready_for_pickup",
+                             actor=actor, reason=str(label), kind=CaseEvent.Kind.READY, summary="办结，送出件窗口",
+                             stamp="ready_at")
+
+    def close(self, *, actor=None, note: str = "") -> None:
+        """The result has been handed over (取件): the case is closed."""
+        self._transition((CaseStatus.READY_FOR_PICKUP,), CaseStatus.CLOSED, "case.closed", actor=actor, reason=note,
+                         kind=CaseEvent.Kind.CLOSED, summary="取件结案", stamp="closed_at")
+
+    def refuse(self, reason: str, *, actor=None) -> None:
+        """Not accepted (不予受理)."""
+        self._transition((CaseStatus.IN_PROGRESS, CaseStatus.PAUSED), CaseStatus.NOT_ACCEPTED, "case.not_accepted",
+                         actor=actor, reason=reason, kind=CaseEvent.Kind.NOT_ACCEPTED, summary="不予受理",
+                         stamp="closed_at")
+
+    def withdraw(self, reason: str, *, actor=None) -> None:
+        """The applicant withdraws (撤回申请)."""
+        self._transition((CaseStatus.IN_PROGRESS, CaseStatus.PAUSED), CaseStatus.WITHDRAWN, "case.withdrawn",
+                         actor=actor, reason=reason, kind=CaseEvent.Kind.WITHDRAWN, summary="撤回申请",
+                         stamp="closed_at")
+
+    # --- reading ----------------------------------------------------------------------------------------------
+
+    @property
+    def item_codes(self) -> list[str]:
+        return [v.item.code for v in self.item_versions.select_related("item").order_by("item__code")]
+
+
+class CasePause(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(_("暂停原因"), max_length=20, choices=PauseReason.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("开始"))
+    ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("暂停计时")
+        verbose_name_plural = _("暂停计时")
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_at__isnull=True),
+                                    name="cases_one_open_pause"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_reason_display()}"
+
+
+class CaseEvent(models.Model):
+    """The case's history as people read it: every step, pause and transition, with who and when."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("立案")
+        STEP_STARTED = "step_started", _("环节开始")
+        STEP_DONE = "step_done", _("环节办结")
+        CLAIMED = "claimed", _("签收")
+        TRANSFERRED = "transferred", _("转办")
+        RETURNED = "returned", _("退回")
+        LAPSED = "lapsed", _("超时默许")
+        MEETING = "meeting", _("会议决定")
+        PAUSED = "paused", _("暂停计时")
+        RESUMED = "resumed", _("恢复计时")
+        READY = "ready_for_pickup", _("办结待取")
+        CLOSED = "closed", _("结案")
+        NOT_ACCEPTED = "not_accepted", _("不予受理")
+        WITHDRAWN = "withdrawn", _("撤回")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    summary = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("案卷记录")
+        verbose_name_plural = _("案卷记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.at:%Y-%m-%d %H:%M} {self.summary}"

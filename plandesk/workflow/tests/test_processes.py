@@ -1,0 +1,128 @@
+"""Every shipped process, start to end, twice: with the live engine kept between steps and with the engine JSON
+saved and restored between every step (as SpiffWorkflow's own tests do)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plandesk.cases.models import CaseStatus, Outcome
+from plandesk.organization.models import Post
+from plandesk.workflow import services
+from plandesk.workflow.models import ProcessInstance, Task, TaskState
+
+FORMS = {
+    "review": {"conformity": "符合", "key_points": "符合控规"},
+    "site_review": {"conformity": "符合"},
+    "design_review": {"conformity": "基本符合"},
+    "co_review_municipal": {"agree": True},
+    "co_review_survey": {"agree": True, "conditions": "复测红线"},
+    "director_review": {"submit_to_bureau_meeting": True},
+}
+
+
+@pytest.fixture(params=["live", "restored"])
+def engine_mode(request, monkeypatch):
+    monkeypatch.setattr(services, "ENGINE_CACHE", request.param == "live")
+    services._live.clear()
+    return request.param
+
+
+def worker_of(task: Task):
+    return Post.objects.holders([task.post]).order_by("username").first()
+
+
+def work(case, decisions: dict[str, str] | None = None, restore: bool = False, stop_after: int | None = None
+         ) -> list[str]:
+    """Work every open task of the case until none is left; returns the steps in the order they were done."""
+    decisions = decisions or {}
+    done = []
+    for _round in range(30):
+        if stop_after is not None and len(done) == stop_after:
+            return done
+        task = case.tasks.filter(state=TaskState.OPEN).order_by("id").first()
+        if task is None:
+            return done
+        if restore:
+            # Save and restore the engine JSON between every step.
+            instance = ProcessInstance.objects.get(case=case)
+            from plandesk.workflow import engine
+
+            instance.state = engine.dumps(engine.loads(instance.state))
+            instance.save(update_fields=["state"])
+        decision = decisions.get(task.step_id, "approve")
+        if task.meeting_kind:
+            chair = worker_of(task)
+            services.complete_meeting_task(case, task.meeting_kind, decision, f"{task.name}意见", chair, "M-1")
+        else:
+            services.complete_task(task.pk, worker_of(task), decision=decision, opinion=f"{task.name}意见",
+                                   form=FORMS.get(task.step_id), version=task.version)
+        done.append(task.step_id)
+    raise AssertionError("process did not end")
+
+
+def test_it_runs_the_two_meetings_process_to_the_output_window(bureau, engine_mode):
+    case = bureau.new_case("permit")
+    steps = work(case, restore=engine_mode == "restored")
+    assert steps == ["review", "division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.READY_FOR_PICKUP
+    assert case.outcome == Outcome.APPROVED
+    assert case.process.status == "completed"
+
+
+def test_it_prepares_a_refusal_when_the_bureau_meeting_rejects(bureau, engine_mode):
+    case = bureau.new_case("permit")
+    steps = work(case, {"bureau_meeting": "reject"}, restore=engine_mode == "restored")
+    assert steps[-1] == "prepare_refusal"
+    case.refresh_from_db()
+    assert case.outcome == Outcome.REJECTED
+
+
+def test_it_runs_parallel_approval_in_two_divisions_and_keeps_both_opinions(bureau, engine_mode):
+    case = bureau.new_case("site_selection", "design_scheme")
+    first = list(case.tasks.filter(state=TaskState.OPEN).order_by("step_id"))
+    assert [(t.step_id, t.office.code) for t in first] == [("design_review", "div3"), ("site_review", "div1")]
+    steps = work(case, restore=engine_mode == "restored")
+    assert set(steps[:2]) == {"site_review", "design_review"}
+    assert steps[2:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    from plandesk.workflow import engine
+
+    data = engine.loads(ProcessInstance.objects.get(case=case).state).last_task.data
+    assert data["site_review_opinion"] == "选址意见审查意见"
+    assert data["design_review_opinion"] == "设计方案审查意见"
+    assert data["site_review_form"] == {"conformity": "符合"}
+    assert data["design_review_form"] == {"conformity": "基本符合"}
+
+
+def test_it_runs_co_review_with_both_divisions_answering(bureau, engine_mode):
+    case = bureau.new_case("pipes")
+    steps = work(case, restore=engine_mode == "restored")
+    assert steps[0] == "review"
+    assert set(steps[1:3]) == {"co_review_municipal", "co_review_survey"}
+    assert steps[3:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.READY_FOR_PICKUP
+
+
+def test_it_runs_the_delegated_process_with_the_branch_head_deciding(bureau, engine_mode):
+    case = bureau.new_case("rural", office="branch_east")
+    steps = work(case, {"head_decision": "reject"}, restore=engine_mode == "restored")
+    assert steps == ["review", "head_decision", "prepare_refusal"]
+    posts = list(case.tasks.order_by("id").values_list("post__code", flat=True))
+    assert posts == ["branch_east.handler", "branch_east.head", "branch_east.handler"]
+    case.refresh_from_db()
+    assert case.outcome == Outcome.REJECTED and case.status == CaseStatus.READY_FOR_PICKUP
+
+
+def test_it_returns_a_task_to_the_previous_step(bureau, engine_mode):
+    case = bureau.new_case("permit")
+    work(case, restore=engine_mode == "restored", stop_after=2)  # review, division meeting
+    director_task = case.tasks.get(state=TaskState.OPEN)
+    assert director_task.step_id == "director_review"
+    services.complete_task(director_task.pk, bureau["director"], decision="return", opinion="请处务会再议",
+                           version=director_task.version)
+    reopened = case.tasks.get(state=TaskState.OPEN)
+    assert reopened.step_id == "division_meeting"
+    assert case.events.filter(kind="returned").exists()
+    steps = work(case, restore=engine_mode == "restored")
+    assert steps == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
