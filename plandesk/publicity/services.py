@@ -1,0 +1,225 @@
+"""Actions that touch more than one record: an opinion from the public, a document upload, the case's clock, the
+worker's sweeps, and the opinion summary that other apps read (`summary_for_case`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from plandesk.audit.services import record
+from plandesk.publicity import rules
+from plandesk.publicity.files import check_upload
+from plandesk.publicity.models import (
+    ClientQuota,
+    Document,
+    Opinion,
+    OpinionStatus,
+    Publicity,
+    PublicityError,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 60
+MAX_CONTACT = 100
+MAX_CONTENT = 5000
+
+
+class OutsidePeriod(PublicityError):
+    """An opinion outside the publicity period (API: 409)."""
+
+
+class TooManyOpinions(PublicityError):
+    """The client address has sent its share for now (API: 429)."""
+
+
+def clean_opinion_fields(name: str, contact: str, content: str) -> dict[str, str]:
+    """The three fields trimmed, or ValidationError naming each bad one (zh-Hans)."""
+    values = {"name": (name or "").strip(), "contact": (contact or "").strip(), "content": (content or "").strip()}
+    errors = {}
+    for key, label, limit in (("name", "姓名", MAX_NAME), ("contact", "联系方式", MAX_CONTACT),
+                              ("content", "意见内容", MAX_CONTENT)):
+        if not values[key]:
+            errors[key] = [f"请填写{label}"]
+        elif len(values[key]) > limit:
+            errors[key] = [f"{label}不得超过 {limit} 字"]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def submit_opinion(publicity: Publicity, *, name: str, contact: str, content: str, client_ip: str | None,
+                   attachment=None, via: str = "portal", challenge_nonce: str | None = None) -> Opinion:
+    """Take one opinion from the public. Raises ValidationError (bad input), OutsidePeriod, TooManyOpinions."""
+    values = clean_opinion_fields(name, contact, content)
+    attachment_type = ""
+    if attachment:
+        try:
+            attachment_type = check_upload(attachment, rules.attachment_max_bytes()).content_type
+        except ValidationError as exc:
+            raise ValidationError({"attachment": exc.messages}) from None
+    if not publicity.is_open_for_opinions():
+        raise OutsidePeriod(f"不在公示期内（{publicity.starts_on:%Y-%m-%d} 至 {publicity.ends_on:%Y-%m-%d}），"
+                            "不能提交意见")
+    if not ClientQuota.take(f"opinion:{client_ip or 'unknown'}", rules.opinions_per_hour()):
+        raise TooManyOpinions("提交过于频繁，请一小时后再试")
+    try:
+        with transaction.atomic():
+            opinion = Opinion(publicity=publicity, client_ip=client_ip, via=via, challenge_nonce=challenge_nonce,
+                              attachment_type=attachment_type, **values)
+            if attachment:
+                opinion.attachment = attachment
+            opinion.save()
+            record("publicity.opinion_submitted", opinion, after={"publicity": publicity.pk, "via": via},
+                   summary=f"{opinion.tracking_code} 提交意见：{publicity.title[:60]}")
+    except IntegrityError:
+        if challenge_nonce and Opinion.objects.filter(challenge_nonce=challenge_nonce).exists():
+            raise ValidationError({"answer": ["该验证题已使用，请重新作答"]}) from None
+        raise
+    return opinion
+
+
+def add_document(publicity: Publicity, *, title: str, upload, actor=None) -> Document:
+    """Attach a drawing or document; the file must be what its name says and within the size cap."""
+    kind = check_upload(upload, rules.document_max_bytes())
+    if publicity.status == Status.ENDED:
+        raise PublicityError("公示已结束，不能再添加文件")
+    with transaction.atomic():
+        doc = Document.objects.create(publicity=publicity, title=title.strip() or upload.name, file=upload,
+                                      kind=kind.kind, content_type=kind.content_type, size=upload.size,
+                                      position=publicity.documents.count())
+        record("publicity.document_added", publicity, after={"document": doc.pk, "title": doc.title,
+                                                              "size": doc.size, "type": doc.content_type},
+               summary=f"{publicity.title[:60]} 添加文件 {doc.title[:60]}", actor=actor)
+    return doc
+
+
+# --- the case's clock (暂停计时) ------------------------------------------------------------------------------------
+
+def _case_of(publicity: Publicity):
+    return getattr(publicity, "case", None) if hasattr(publicity, "case_id") and publicity.case_id else None
+
+
+def pause_case_clock(publicity: Publicity, *, actor=None) -> bool:
+    """At the start of a case's publicity: stop the case clock (reason "publicity"). False when not paused."""
+    case = _case_of(publicity)
+    if case is None:
+        return False
+    from plandesk.cases.models import CaseError, PauseReason
+
+    try:
+        with transaction.atomic():
+            case.pause(PauseReason.PUBLICITY, note=f"公示：{publicity.title}"[:300], actor=actor)
+    except CaseError as exc:
+        # A case already paused (e.g. for supplements) or closed keeps its state; the office sees why here.
+        record("publicity.case_clock_unchanged", publicity, after={"case": case.number, "reason": str(exc)},
+               summary=f"案卷 {case.number} 未暂停计时：{exc}", actor=actor)
+        return False
+    return True
+
+
+def resume_case_clock(publicity: Publicity, *, actor=None) -> bool:
+    """At the end of a case's publicity: restart the case clock if this publicity's pause is the open one."""
+    case = _case_of(publicity)
+    if case is None:
+        return False
+    from plandesk.cases.models import CaseError, PauseReason
+
+    pause = case.open_pause()
+    if pause is None or pause.reason != PauseReason.PUBLICITY:
+        return False
+    try:
+        with transaction.atomic():
+            case.resume(actor=actor, note=f"公示结束：{publicity.title}"[:300])
+    except CaseError as exc:
+        record("publicity.case_clock_unchanged", publicity, after={"case": case.number, "reason": str(exc)},
+               summary=f"案卷 {case.number} 未恢复计时：{exc}", actor=actor)
+        return False
+    return True
+
+
+# --- the worker's sweeps ---------------------------------------------------------------------------------------
+
+def start_due(today: date | None = None) -> int:
+    """Start every scheduled publicity whose day has come and whose notice was on time. Once, whatever the workers."""
+    today = today or timezone.localdate()
+    started = 0
+    for publicity in Publicity.objects.due_to_start(today).order_by("starts_on", "id"):
+        try:
+            if publicity.start(today=today):
+                started += 1
+        except PublicityError:
+            log.exception("publicity %s did not start", publicity.pk)
+    return started
+
+
+def end_due(today: date | None = None) -> int:
+    """End every running publicity whose last day has passed."""
+    today = today or timezone.localdate()
+    ended = 0
+    for publicity in Publicity.objects.due_to_end(today).order_by("ends_on", "id"):
+        try:
+            if publicity.end(today=today):
+                ended += 1
+        except PublicityError:
+            log.exception("publicity %s did not end", publicity.pk)
+    return ended
+
+
+# --- the opinion summary (意见汇总) ----------------------------------------------------------------------------------
+
+@dataclass
+class GroupSummary:
+    title: str
+    response: str
+    count: int
+    excerpts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OpinionSummary:
+    publicity: Publicity
+    total: int
+    accepted: int
+    duplicate: int
+    rejected: int
+    pending: int
+    ungrouped: int
+    published: bool
+    groups: list[GroupSummary]
+
+    @property
+    def complete(self) -> bool:
+        return self.pending == 0 and self.ungrouped == 0 and all(g.response for g in self.groups)
+
+
+def summarize(publicity: Publicity, excerpt_chars: int = 80) -> OpinionSummary:
+    counts = dict(publicity.opinions.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    groups = []
+    for group in publicity.groups.all():
+        opinions = list(group.opinions.filter(status=OpinionStatus.ACCEPTED).values_list("content", flat=True))
+        # Merged duplicates count with the opinion they were merged into.
+        merged = Opinion.objects.filter(duplicate_of__group=group, status=OpinionStatus.DUPLICATE).count()
+        groups.append(GroupSummary(group.title, group.response, len(opinions) + merged,
+                                   [text[:excerpt_chars] for text in opinions[:5]]))
+    ungrouped = publicity.opinions.filter(status=OpinionStatus.ACCEPTED, group__isnull=True).count()
+    return OpinionSummary(
+        publicity=publicity, total=sum(counts.values()), accepted=counts.get(OpinionStatus.ACCEPTED, 0),
+        duplicate=counts.get(OpinionStatus.DUPLICATE, 0), rejected=counts.get(OpinionStatus.REJECTED, 0),
+        pending=counts.get(OpinionStatus.PENDING, 0), ungrouped=ungrouped,
+        published=publicity.summary_published_at is not None, groups=groups)
+
+
+def summary_for_case(case) -> list[OpinionSummary]:
+    """The opinion summaries of a case's publicity (oldest first), for the meeting agenda and the case workspace.
+    Drafts are left out: nothing was shown to the public yet."""
+    if not hasattr(Publicity, "case"):
+        return []
+    return [summarize(p) for p in Publicity.objects.filter(case=case).public().order_by("starts_on", "id")]

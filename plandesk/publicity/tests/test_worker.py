@@ -1,0 +1,64 @@
+"""The worker starts and ends publicity on their dates, once, however many workers run."""
+
+from datetime import date
+
+import pytest
+
+from plandesk.audit.models import Event
+from plandesk.core.jobs import registered_jobs
+from plandesk.publicity.jobs import end_publicity, start_publicity
+from plandesk.publicity.models import Publicity, Status
+from plandesk.publicity.tests.conftest import make_publicity, scheduled
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(publicity, action):
+    return Event.objects.filter(object_type="publicity.publicity", object_id=str(publicity.pk), action=action).count()
+
+
+def test_it_starts_and_ends_a_publicity_on_its_dates_once(travel):
+    publicity = scheduled()
+    travel(date(2026, 12, 6))
+    assert start_publicity() == 0
+    travel(date(2026, 12, 7), hour=0)
+    assert start_publicity() == 1
+    assert start_publicity() == 0
+    assert Publicity.objects.get(pk=publicity.pk).status == Status.RUNNING
+    travel(date(2026, 12, 16), hour=23)
+    assert end_publicity() == 0  # the last day is still part of the period
+    travel(date(2026, 12, 17), hour=0)
+    assert end_publicity() == 1
+    assert end_publicity() == 0
+    stored = Publicity.objects.get(pk=publicity.pk)
+    assert stored.status == Status.ENDED and stored.started_at and stored.ended_at
+    assert _events(publicity, "publicity.started") == 1
+    assert _events(publicity, "publicity.ended") == 1
+
+
+def test_it_lets_only_one_of_two_workers_start_a_publicity(travel):
+    """Two workers read the same scheduled row; the compare-and-set lets exactly one of them start it."""
+    publicity = scheduled()
+    travel(date(2026, 12, 7))
+    first, second = Publicity.objects.get(pk=publicity.pk), Publicity.objects.get(pk=publicity.pk)
+    assert first.start() is True
+    assert second.start() is False
+    assert _events(publicity, "publicity.started") == 1
+
+
+def test_it_leaves_a_publicity_with_a_late_notice_waiting(travel):
+    publicity = make_publicity()
+    publicity.schedule(today=date(2026, 12, 1))
+    travel(date(2026, 12, 7))
+    assert start_publicity() == 0
+    assert Publicity.objects.get(pk=publicity.pk).status == Status.SCHEDULED
+    assert Publicity.objects.at_risk().filter(pk=publicity.pk).exists()
+
+
+def test_it_offers_its_jobs_to_the_plandesk_worker(travel):
+    publicity = scheduled()
+    travel(date(2026, 12, 7))
+    jobs = dict(registered_jobs())
+    assert {"publicity.start_publicity", "publicity.end_publicity", "publicity.purge_rate_limits"} <= set(jobs)
+    assert jobs["publicity.start_publicity"]() == 1
+    assert Publicity.objects.get(pk=publicity.pk).status == Status.RUNNING
