@@ -6,6 +6,7 @@ Project figures that the GIS compliance check reads carry the same property name
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -184,3 +185,55 @@ def form_schema(title: str, properties: dict[str, dict], required: list[str]) ->
         "required": required,
         "additionalProperties": False,
     }
+
+
+# --- reading a schema back as the rows of a form (guide page, blank PDF) -----------------------------------------
+
+_KIND_LABELS = {"number": "数字", "integer": "整数", "string": "文字", "boolean": "是/否"}
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    title: str
+    kind: str  # JSON type
+    required: bool
+    options: tuple[str, ...] = ()  # Chinese labels of a closed list
+    indicator: bool = False  # a project figure the GIS compliance check reads
+    hint: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        if self.options:
+            return "单选"
+        if self.hint == "date":
+            return "日期"
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+
+def form_fields(schema: dict) -> list[FormField]:
+    """The top-level fields of an application form schema, in order, for people to read."""
+    required = set(schema.get("required", []))
+    rows = []
+    for name, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict):
+            continue
+        labels = prop.get("x-labels") or {}
+        options = tuple(labels.get(str(v), str(v)) for v in prop.get("enum", []))
+        kind = prop.get("type", "string")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        if kind == "boolean":
+            options = ("是", "否")
+        rows.append(
+            FormField(
+                name=name,
+                title=str(prop.get("title") or name),
+                kind=kind,
+                required=name in required,
+                options=options,
+                indicator=bool(prop.get("x-indicator")) or name in INDICATORS,
+                hint=str(prop.get("format", "")),
+            )
+        )
+    return rows

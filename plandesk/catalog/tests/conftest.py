@@ -79,3 +79,14 @@ def routed_items(geography) -> dict[str, Item]:
     pipes = make_item("pipes", "市政管线工程规划审批")
     DelegationRule.objects.create(item=pipes, unit=geography["div3"])
     return {"permit": permit, "rural": rural, "pipes": pipes}
+
+
+@pytest.fixture
+def catalogue(geography) -> dict[str, Item]:
+    """The demo catalogue: the 11 items with their rules."""
+    import io
+
+    from plandesk.catalog.demo import load
+
+    load(io.StringIO())
+    return {item.code: item for item in Item.objects.select_related("current")}
