@@ -5,7 +5,6 @@ from plandesk.core import views
 URL_PREFIX = ""
 
 urlpatterns = [
-    path("", views.root, name="root"),
     path("workbench/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -152,3 +152,36 @@ def search_all(query: str, user, kinds: set[str] | None = None, limit: int = 50)
         hits.extend(h for h in found if kinds is None or h.kind in kinds)
     hits.sort(key=lambda h: (-h.score, h.title))
     return hits[:limit]
+
+
+# --- the portal's own provider: everything in the bigram index (plandesk.portal.index) -----------------------
+
+def search(query: str, user) -> list[SearchHit]:
+    """Hits from the portal's index: every app's INDEXED records (handbook, regulations, notices, ...)."""
+    from plandesk.portal.index import search_index
+
+    return search_index(query, user)
+
+
+def notice_documents(notice) -> list:
+    from plandesk.handbook.markdown import plain_text
+    from plandesk.portal.index import Document
+
+    if notice.published_on is None:
+        return []
+    return [Document(kind="notice", title=notice.title, body=plain_text(notice.body),
+                     url=notice.get_absolute_url(), is_public=True, valid_from=notice.published_on)]
+
+
+def _indexed():
+    from plandesk.portal.models import Notice
+
+    return {Notice: notice_documents}
+
+
+def __getattr__(name: str):
+    # INDEXED is computed on first use: this module is imported before the models are ready (by other apps'
+    # search.py for SearchHit), so the model import waits until the index asks for it.
+    if name == "INDEXED":
+        return _indexed()
+    raise AttributeError(name)

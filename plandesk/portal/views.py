@@ -1,0 +1,114 @@
+"""The public portal: home page, search, news and notices, the case query's front door."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
+
+from plandesk.handbook.models import Regulation
+from plandesk.portal.models import Notice
+from plandesk.portal.search import KINDS, MAX_QUERY_LENGTH, normalize_query, search_all
+from plandesk.portal.sections import SLOTS, case_query_url, fallback_section, provided_sections
+
+KIND_LABELS = {
+    "guide": _lazy("办事指南"), "handbook": _lazy("行政管理手册"), "regulation": _lazy("政策法规"),
+    "publicity": _lazy("规划公示"), "notice": _lazy("新闻公告"),
+}
+
+# Demo values: a real installation overrides them in settings (PLANDESK_BUREAU_CONTACT).
+DEFAULT_CONTACT = {
+    "address": "市行政服务中心三楼 规划报建窗口（人民大道 100 号）",
+    "hours": "周一至周五 9:00–12:00，13:30–17:30（法定节假日除外）",
+    "phones": [
+        ("咨询电话", "027-8000 1234"),
+        ("案件查询电话", "027-8000 1235"),
+        ("预约电话", "027-8000 1236"),
+        ("监督投诉电话", "027-8000 1237"),
+    ],
+}
+
+
+def contact() -> dict:
+    return getattr(settings, "PLANDESK_BUREAU_CONTACT", DEFAULT_CONTACT)
+
+
+def _guides_section() -> dict:
+    """The catalogue's published items, linked to their guide pages where the catalogue offers them."""
+    section = fallback_section("guides")
+    try:
+        from plandesk.catalog.models import Item
+
+        items = list(Item.objects.published()[:12])
+    except Exception:  # the catalogue not ready (no tables yet): the slot still shows its link
+        items = []
+    for item in items:
+        url = None
+        for name in ("catalog:guide", "catalog:item", "catalog:detail"):
+            try:
+                url = reverse(name, args=[item.code])
+                break
+            except NoReverseMatch:
+                continue
+        section["items"].append({
+            "title": item.name, "url": url,
+            "meta": _("承诺时限 %(days)s 个工作日") % {"days": item.current.promised_days},
+        })
+    if items:
+        section["coming_soon"] = False
+    return section
+
+
+def home(request):
+    provided = provided_sections(request)
+    sections = {}
+    for slot in SLOTS:
+        if slot in provided:
+            sections[slot] = provided[slot]
+        elif slot == "guides":
+            sections[slot] = _guides_section()
+        else:
+            sections[slot] = fallback_section(slot)
+    notices = list(Notice.objects.published()[:6])
+    regulations = list(Regulation.objects.visible_to(request.user).in_force().order_by("kind", "title")[:8])
+    return render(request, "portal/home.html", {
+        "sections": sections, "notices": notices, "regulations": regulations,
+        "case_query_url": case_query_url(), "contact": contact(),
+    })
+
+
+def search(request):
+    query = normalize_query(request.GET.get("q"))
+    kind = request.GET.get("kind", "")
+    if kind not in KINDS:
+        kind = ""
+    hits = search_all(query, request.user, kinds={kind} if kind else None) if query else []
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.kind] = counts.get(hit.kind, 0) + 1
+    return render(request, "portal/search.html", {
+        "query": query, "kind": kind, "hits": [(h, KIND_LABELS.get(h.kind, h.kind)) for h in hits],
+        "kinds": [(k, KIND_LABELS[k]) for k in KINDS], "max_length": MAX_QUERY_LENGTH,
+        "too_long": len(" ".join((request.GET.get("q") or "").split())) > MAX_QUERY_LENGTH,
+    })
+
+
+def notices(request):
+    return render(request, "portal/notices.html", {"notices": Notice.objects.published()})
+
+
+def notice(request, pk: int):
+    obj = get_object_or_404(Notice.objects.published(), pk=pk)
+    return render(request, "portal/notice.html", {"notice": obj})
+
+
+@require_http_methods(["GET", "POST"])
+def case_query(request):
+    """The case query's front door until the window's public query exists: it says 即将开放, and how to phone."""
+    real = case_query_url()
+    return render(request, "portal/case_query.html", {
+        "contact": contact(), "real_url": real if real != request.path else None,
+    })
