@@ -112,6 +112,9 @@ class Publicity(models.Model):
     description = models.TextField(_("公示内容"), blank=True)
     subject = models.CharField(_("公示对象"), max_length=30, choices=Subject.choices)
     subject_name = models.CharField(_("规划或项目名称"), max_length=200)
+    # A project scheme's publicity belongs to its case: the case clock stops for the period (暂停计时).
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="publicity",
+                             verbose_name=_("案卷"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     venues = models.JSONField(_("公示地点"), default=list, blank=True)
     starts_on = models.DateField(_("开始日期"))

@@ -23,7 +23,8 @@ def search(query: str, user) -> list[SearchHit]:
         score = 10.0 * in_title + 2.0 * sum(term.lower() in p.subject_name.lower() for term in terms) + 1.0
         if p.status == Status.RUNNING:
             score += 0.5  # what can still be commented on comes first among equals
-        body = f"{p.get_kind_display()} · {p.starts_on:%Y-%m-%d}—{p.ends_on:%Y-%m-%d} · {p.description}"
+        period = f"{p.starts_on:%Y-%m-%d}—{p.ends_on:%Y-%m-%d}"
+        body = f"{p.subject_name} · {p.get_kind_display()} · {period} · {p.description}"
         hits.append(SearchHit(kind="publicity", title=p.title, url=p.get_absolute_url(),
                               snippet=highlight(body, query), score=score))
     return hits

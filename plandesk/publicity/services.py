@@ -104,7 +104,7 @@ def add_document(publicity: Publicity, *, title: str, upload, actor=None) -> Doc
 # --- the case's clock (暂停计时) ------------------------------------------------------------------------------------
 
 def _case_of(publicity: Publicity):
-    return getattr(publicity, "case", None) if hasattr(publicity, "case_id") and publicity.case_id else None
+    return publicity.case if publicity.case_id else None
 
 
 def pause_case_clock(publicity: Publicity, *, actor=None) -> bool:
@@ -112,12 +112,13 @@ def pause_case_clock(publicity: Publicity, *, actor=None) -> bool:
     case = _case_of(publicity)
     if case is None:
         return False
-    from plandesk.cases.models import CaseError, PauseReason
+    from plandesk.cases.models import PauseReason
+    from plandesk.workflow.services import Conflict, pause_case
 
     try:
         with transaction.atomic():
-            case.pause(PauseReason.PUBLICITY, note=f"公示：{publicity.title}"[:300], actor=actor)
-    except CaseError as exc:
+            pause_case(case, PauseReason.PUBLICITY, note=f"公示：{publicity.title}"[:300], actor=actor)
+    except Conflict as exc:
         # A case already paused (e.g. for supplements) or closed keeps its state; the office sees why here.
         record("publicity.case_clock_unchanged", publicity, after={"case": case.number, "reason": str(exc)},
                summary=f"案卷 {case.number} 未暂停计时：{exc}", actor=actor)
@@ -130,15 +131,17 @@ def resume_case_clock(publicity: Publicity, *, actor=None) -> bool:
     case = _case_of(publicity)
     if case is None:
         return False
-    from plandesk.cases.models import CaseError, PauseReason
+    from plandesk.cases.models import PauseReason
+    from plandesk.workflow.services import Conflict, resume_case
 
     pause = case.open_pause()
     if pause is None or pause.reason != PauseReason.PUBLICITY:
         return False
     try:
         with transaction.atomic():
-            case.resume(actor=actor, note=f"公示结束：{publicity.title}"[:300])
-    except CaseError as exc:
+            # The workflow's resume also moves the open steps' deadlines by the paused working days.
+            resume_case(case, actor=actor, note=f"公示结束：{publicity.title}"[:300])
+    except Conflict as exc:
         record("publicity.case_clock_unchanged", publicity, after={"case": case.number, "reason": str(exc)},
                summary=f"案卷 {case.number} 未恢复计时：{exc}", actor=actor)
         return False
@@ -220,6 +223,4 @@ def summarize(publicity: Publicity, excerpt_chars: int = 80) -> OpinionSummary:
 def summary_for_case(case) -> list[OpinionSummary]:
     """The opinion summaries of a case's publicity (oldest first), for the meeting agenda and the case workspace.
     Drafts are left out: nothing was shown to the public yet."""
-    if not hasattr(Publicity, "case"):
-        return []
     return [summarize(p) for p in Publicity.objects.filter(case=case).public().order_by("starts_on", "id")]

@@ -112,3 +112,26 @@ def client_from():
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def case(db):
+    """A case received on Monday 2026-11-30 10:00 with a promise of 15 working days (no process started)."""
+    from plandesk.cases.models import Case
+    from plandesk.catalog.models import Category, Item, ItemVersion
+    from plandesk.organization.models import Unit
+
+    unit = Unit.objects.create(code="div1", name="行政审批一处", kind="division")
+    item = Item.objects.create(code="design_scheme")
+    ItemVersion(item=item, name="建设工程设计方案审查", category=Category.NON_LICENCE, legal_basis="《城乡规划法》",
+                statutory_days=20, promised_days=15, form_schema={"type": "object"},
+                process_id="plandesk_two_meetings").publish()
+    item.refresh_from_db()
+    with time_machine.travel(at(date(2026, 11, 30)), tick=False):
+        return Case.register(item_versions=[item.current], handling_office=unit, applicant_name="某建设公司",
+                             project_name="滨江花园住宅项目", received_at=at(date(2026, 11, 30)))
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
