@@ -37,17 +37,36 @@ _GRID = TableStyle([
 
 
 def _blank_rows(labels: list[str]) -> Table:
-    table = Table([[pdf.para(label), ""] for label in labels], colWidths=[55 * mm, WIDTH - 55 * mm])
+    table = Table([[pdf.para(label), ""] for label in labels], colWidths=[70 * mm, WIDTH - 70 * mm])
     table.setStyle(_GRID)
     return table
 
 
+GAP = "\u00a0" * 8  # Paragraphs collapse ordinary and ideographic spaces; no-break spaces hold a blank to write in
+
+
 def _answer_space(field: FormField) -> str:
     if field.options:
-        return "　".join(f"□ {option}" for option in field.options)
+        return "\u00a0\u00a0".join(f"□ {option}" for option in field.options)
     if field.hint == "date":
-        return "　　　　年　　月　　日"
+        return f"{GAP}年{GAP}月{GAP}日"
     return ""
+
+
+def _signature_line(*parts: str) -> Table:
+    """Labels followed by an underlined blank, on one line."""
+    cells, widths = [], []
+    for label in parts:
+        cells += [pdf.para(label), ""]
+        widths += [len(label) * 4.2 * mm + 6 * mm, 0]
+    free = (WIDTH - sum(widths)) / len(parts)
+    widths = [w if w else free for w in widths]
+    table = Table([cells], colWidths=widths)
+    table.setStyle(TableStyle([
+        *[("LINEBELOW", (i, 0), (i, 0), 0.5, colors.black) for i in range(1, len(cells), 2)],
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    ]))
+    return table
 
 
 def _form_rows(fields: list[FormField]) -> Table:
@@ -116,9 +135,10 @@ def blank_form_pdf(version: ItemVersion) -> bytes:
             pdf.para("五、申请人承诺", "heading"),
             pdf.para(PLEDGE),
             pdf.spacer(6),
-            pdf.para("申请人（签章）：　　　　　　　　　　　　　　　　日期：　　　　年　　月　　日", "body"),
-            pdf.spacer(6),
-            pdf.para("以下由接件窗口填写　　案件编号：　　　　　　　　受理人：　　　　　　受理日期：", "small"),
+            _signature_line("申请人（签章）：", "日期："),
+            pdf.spacer(8),
+            pdf.para("以下由接件窗口填写", "small"),
+            _signature_line("案件编号：", "受理人：", "受理日期："),
         ]),
     ]
     return pdf.render(story, title=title, subject=version.name, keywords=version.item.code)
