@@ -32,6 +32,13 @@ def _users():
     return get_user_model().objects
 
 
+def is_staff_member(user, on: date | None = None) -> bool:
+    """Bureau staff: someone signed in who has a role or holds a post. Outsiders and the public are not."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.role_codes()) or Post.objects.held_by(user, on).exists()
+
+
 class UnitQuerySet(models.QuerySet):
     def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)
@@ -42,6 +49,21 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         posts = Post.objects.held_by(user, on)
         return self.filter(Q(posts__in=posts) | Q(head=user)).distinct()
+
+    def tree(self) -> list[tuple[Unit, int]]:
+        """These units in tree order, each with its depth; a unit whose parent is not among them starts a tree."""
+        units = list(self)
+        ids = {unit.pk for unit in units}
+        children: dict[int | None, list[Unit]] = {}
+        for unit in units:
+            children.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+        ordered: list[tuple[Unit, int]] = []
+        stack = [(unit, 0) for unit in reversed(children.get(None, []))]
+        while stack:
+            unit, depth = stack.pop()
+            ordered.append((unit, depth))
+            stack.extend((child, depth + 1) for child in reversed(children.get(unit.pk, [])))
+        return ordered
 
     def bureau(self) -> Unit | None:
         """The bureau itself: the active top unit of kind `bureau`."""
