@@ -14,7 +14,7 @@ from ctypes import byref, c_char_p, c_double, c_int, c_void_p
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.gis.gdal import SpatialReference
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, LinearRing, MultiPolygon, Polygon
 
 WGS84 = 4326
@@ -53,6 +53,23 @@ def area_of_use(srid: int) -> tuple[float, float, float, float]:
     if func(srs.ptr, byref(west), byref(south), byref(east), byref(north), byref(name)):
         return (west.value, south.value, east.value, north.value)
     return (-180.0, -90.0, 180.0, 90.0)
+
+
+@lru_cache(maxsize=32)
+def transformer(source_srid: int, target_srid: int) -> CoordTransform:
+    """A reusable transformation: building one per geometry costs PROJ database look-ups (milliseconds each)."""
+    return CoordTransform(SpatialReference(source_srid), SpatialReference(target_srid))
+
+
+def transformed(geom: GEOSGeometry, srid: int) -> GEOSGeometry:
+    """A copy of `geom` in `srid` (the geometry itself when already there)."""
+    if geom.srid == srid:
+        return geom
+    if geom.srid is None:
+        raise ValueError("geometry without SRID")
+    copy = geom.transform(transformer(geom.srid, srid), clone=True)
+    copy.srid = srid
+    return copy
 
 
 def _fmt(x: float, y: float) -> str:
@@ -174,7 +191,7 @@ def parse_site(geojson) -> MultiPolygon:
             f"{_fmt(*corner)}；请确认坐标为经纬度且经度在前",
             code="out_of_area",
         )
-    projected = site.transform(settings.PLANDESK_SRID, clone=True)
+    projected = transformed(site, settings.PLANDESK_SRID)
     if projected.area < MIN_AREA_M2:
         raise GeometryError(f"用地范围面积过小（{projected.area:.2f} 平方米）", code="too_small")
     return projected
@@ -197,9 +214,7 @@ def _rounded(coords, digits: int):
 
 def to_geojson(geom: GEOSGeometry, digits: int = 7) -> dict:
     """A GeoJSON geometry (RFC 7946: EPSG:4326, longitude first), coordinates rounded to about a centimetre."""
-    if geom.srid is None:
-        raise ValueError("geometry without SRID")
-    lonlat = geom if geom.srid == WGS84 else geom.transform(WGS84, clone=True)
+    lonlat = transformed(geom, WGS84)
     data = json.loads(lonlat.json)
     if "coordinates" in data:
         data["coordinates"] = _rounded(data["coordinates"], digits)

@@ -1,0 +1,61 @@
+"""Spatial queries that use the spatial index on both backends.
+
+PostGIS plans `geom && ...` (what GeoDjango's `intersects` emits) on the GiST index by itself. SpatiaLite does not:
+its R*Tree is reached only through the `SpatialIndex` virtual table, so there we first take the row ids whose
+bounding boxes meet the search frame, and let the exact predicate run on those few rows only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from plandesk.gis.geometry import transformed
+
+SPATIAL_INDEX_SQL = (
+    "SELECT ROWID FROM SpatialIndex WHERE f_table_name = %s AND f_geometry_column = %s "
+    "AND search_frame = BuildMbr(%s, %s, %s, %s, %s)"
+)
+
+
+def is_spatialite(qs: QuerySet) -> bool:
+    return connections[qs.db].vendor == "sqlite"
+
+
+def bbox_polygon(bbox, srid: int | None = None) -> Polygon:
+    """(xmin, ymin, xmax, ymax) → Polygon; in `srid` (default: the bureau's CRS)."""
+    xmin, ymin, xmax, ymax = (float(v) for v in bbox)
+    polygon = Polygon.from_bbox((xmin, ymin, xmax, ymax))
+    polygon.srid = srid or settings.PLANDESK_SRID
+    return polygon
+
+
+def index_candidates(qs: QuerySet, extent, srid: int, field: str = "geom") -> QuerySet:
+    """Rows whose bounding box meets `extent` (xmin, ymin, xmax, ymax in `srid`), through SpatiaLite's R*Tree."""
+    model = qs.model
+    column = model._meta.get_field(field).column
+    xmin, ymin, xmax, ymax = extent
+    # SpatiaLite stores table and column names in lower case in its metadata. Everything is a bound parameter.
+    sql = RawSQL(  # noqa: S611
+        SPATIAL_INDEX_SQL, [model._meta.db_table.lower(), column.lower(), xmin, ymin, xmax, ymax, srid])
+    return qs.filter(pk__in=sql)
+
+
+def _in_field_srid(qs: QuerySet, geom: GEOSGeometry, field: str) -> GEOSGeometry:
+    return transformed(geom, qs.model._meta.get_field(field).srid)
+
+
+def intersecting(qs: QuerySet, geom: GEOSGeometry, field: str = "geom") -> QuerySet:
+    """Rows whose geometry intersects `geom`, the spatial index doing the first cut on either backend."""
+    geom = _in_field_srid(qs, geom, field)
+    if is_spatialite(qs):
+        qs = index_candidates(qs, geom.extent, geom.srid, field)
+    return qs.filter(**{f"{field}__intersects": geom})
+
+
+def bbox_filter(qs: QuerySet, bbox, srid: int | None = None, field: str = "geom") -> QuerySet:
+    """Rows intersecting a bounding box (xmin, ymin, xmax, ymax), given in `srid` (default: the bureau's CRS)."""
+    return intersecting(qs, bbox_polygon(bbox, srid), field)
