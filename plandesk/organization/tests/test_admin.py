@@ -146,3 +146,20 @@ def test_the_admin_refuses_staff_who_are_not_administrators(client, bureau):
     response = client.get("/admin/organization/unit/")
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_it_does_not_log_an_unchanged_jurisdiction_as_changed(admin_client):
+    from django.contrib.admin.models import LogEntry
+
+    admin_client.post("/admin/organization/unit/add/", unit_form(jurisdiction=SQUARE))
+    unit = Unit.objects.get(code="branch_west")
+    page = admin_client.get(f"/admin/organization/unit/{unit.pk}/change/")
+    shown = page.context["adminform"].form["jurisdiction"].value()
+    before = unit.jurisdiction
+    response = admin_client.post(f"/admin/organization/unit/{unit.pk}/change/",
+                                 unit_form(name="西区分局（改）", jurisdiction=shown))
+    assert response.status_code == 302
+    entry = LogEntry.objects.filter(object_id=str(unit.pk), action_flag=2).get()
+    assert "管辖范围" not in entry.get_change_message()
+    unit.refresh_from_db()
+    assert unit.jurisdiction.equals_exact(before, 0.01)
