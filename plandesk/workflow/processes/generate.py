@@ -107,8 +107,9 @@ def parallel_approval():
     nodes = [
         node("start", "start", "窗口受理", "handler", 0),
         node("split", "and", "并联分发", "handler", 1),
-        task("site_review", "选址意见审查", "handler", 2, 0, 5, form_schema=REVIEW_FORM),
-        task("design_review", "设计方案审查", "partner", 2, 0, 5, form_schema=REVIEW_FORM),
+        task("site_review", "选址意见审查", "handler", 2, 0, 5, form_schema=REVIEW_FORM, item="site_selection"),
+        task("design_review", "设计方案审查", "partner", 2, 0, 5, form_schema=REVIEW_FORM,
+             item="design_scheme_review"),
         node("join", "and", "并联汇合", "handler", 3),
         task("division_meeting", "处务会", "head", 4, 0, 5, meeting="division"),
         task("director_review", "局长审核", "director", 5, 0, 2, form_schema=DIRECTOR_FORM),

@@ -48,7 +48,7 @@ ITEMS = [
     # code, name, process, parallel group
     ("permit", "建设工程规划许可证", "plandesk_two_meetings", None),
     ("site_selection", "建设项目选址意见书", "plandesk_parallel_approval", "site_design"),
-    ("design_scheme", "建设工程设计方案审查", "plandesk_parallel_approval", "site_design"),
+    ("design_scheme_review", "建设工程设计方案审查", "plandesk_parallel_approval", "site_design"),
     ("pipes", "市政管线工程规划审批", "plandesk_co_review", None),
     ("rural", "乡村建设规划许可", "plandesk_delegated", None),
 ]

@@ -79,7 +79,7 @@ def test_it_prepares_a_refusal_when_the_bureau_meeting_rejects(bureau, engine_mo
 
 
 def test_it_runs_parallel_approval_in_two_divisions_and_keeps_both_opinions(bureau, engine_mode):
-    case = bureau.new_case("site_selection", "design_scheme")
+    case = bureau.new_case("site_selection", "design_scheme_review")
     first = list(case.tasks.filter(state=TaskState.OPEN).order_by("step_id"))
     assert [(t.step_id, t.office.code) for t in first] == [("design_review", "div3"), ("site_review", "div1")]
     steps = work(case, restore=engine_mode == "restored")

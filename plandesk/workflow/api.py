@@ -1,0 +1,265 @@
+"""Work API: the open tasks of the caller, completing and handling them, and the case as staff see it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.apps import apps
+from ninja import Router, Schema
+
+from plandesk.cases.models import Case
+from plandesk.core.api_errors import ApiError
+from plandesk.workflow import services
+from plandesk.workflow.models import Task
+
+router = Router(tags=["办理 work"])
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+
+
+class MeetingRequiredOut(Schema):
+    error: str
+    message: str
+    meeting_kind: str
+    division: str | None
+    expected_members: list[str]
+
+
+class TaskOut(Schema):
+    id: int
+    case_number: str
+    name: str
+    step_id: str
+    post: str | None
+    office: str | None
+    assignee: str | None
+    due_at: datetime | None
+    light: str
+    version: int
+    form_schema: dict | None
+    meeting_kind: str | None
+
+
+class CompleteIn(Schema):
+    decision: str
+    opinion: str = ""
+    form: dict[str, Any] | None = None
+    version: int
+
+
+class NextTasksOut(Schema):
+    next_tasks: list[TaskOut]
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class DraftIn(Schema):
+    opinion: str = ""
+    form: dict[str, Any] | None = None
+
+
+class TransferIn(Schema):
+    to: str
+    reason: str
+    version: int | None = None
+
+
+class SupplementIn(Schema):
+    note: str
+
+
+class CaseTaskOut(Schema):
+    id: int
+    name: str
+    step_id: str
+    post: str | None
+    office: str | None
+    assignee: str | None
+    state: str
+    created_at: datetime
+    completed_at: datetime | None
+    due_at: datetime | None
+    light: str
+    decision: str
+    opinion: str
+
+
+class HistoryOut(Schema):
+    at: datetime
+    kind: str
+    summary: str
+    actor: str | None
+    detail: str
+
+
+class CaseOut(Schema):
+    case_number: str
+    items: list[str]
+    item_names: list[str]
+    status: str
+    outcome: str
+    paused: bool
+    project_name: str
+    applicant_name: str
+    handling_office: str | None
+    received_at: datetime
+    due_at: datetime | None
+    expected_pickup_date: date | None
+    certificates: list[str]
+    tasks: list[CaseTaskOut]
+    history: list[HistoryOut]
+
+
+def task_out(task: Task) -> dict:
+    return {
+        "id": task.pk,
+        "case_number": task.case.number,
+        "name": task.name,
+        "step_id": task.step_id,
+        "post": task.post.code if task.post_id else None,
+        "office": task.office.code if task.office_id else None,
+        "assignee": task.assignee.username if task.assignee_id else None,
+        "due_at": task.due_at,
+        "light": task.current_light,
+        "version": task.version,
+        "form_schema": task.form_schema,
+        "meeting_kind": task.meeting_kind or None,
+    }
+
+
+def _raise(exc: services.WorkflowError):
+    raise ApiError(exc.status, exc.code, exc.message, **exc.extra) from exc
+
+
+def _user_named(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+@router.get("/tasks", response=list[TaskOut])
+def list_tasks(request):
+    """The open tasks the caller may work: assigned to them, offered to their posts, or waiting for a meeting
+    they chair. Sorted by due time."""
+    rows = (Task.objects.workable_by(request.auth).select_related("case", "post", "office", "assignee")
+            .order_by("due_at", "id"))
+    return [task_out(t) for t in rows]
+
+
+@router.post("/tasks/{task_id}/complete",
+             response={200: NextTasksOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: MeetingRequiredOut | ErrorOut})
+def complete(request, task_id: int, payload: CompleteIn):
+    """Complete a task with a decision: approve, reject, or return (to the previous step). 403 is checked first;
+    a task already completed or a stale `version` gives 409 and changes nothing; a meeting step gives
+    409 meeting_required. Completing a task offered to the caller's post claims it."""
+    try:
+        created = services.complete_task(task_id, request.auth, decision=payload.decision, opinion=payload.opinion,
+                                         form=payload.form, version=payload.version)
+    except services.WorkflowError as exc:
+        _raise(exc)
+    rows = Task.objects.filter(pk__in=[t.pk for t in created]).select_related("case", "post", "office", "assignee")
+    return {"next_tasks": [task_out(t) for t in rows]}
+
+
+@router.post("/tasks/{task_id}/claim", response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def claim(request, task_id: int, payload: VersionIn):
+    """Claim (签收) a task offered to the caller's post: from then on only the caller works it."""
+    try:
+        task = services.claim_task(task_id, request.auth, version=payload.version)
+    except services.WorkflowError as exc:
+        _raise(exc)
+    return task_out(task)
+
+
+@router.post("/tasks/{task_id}/draft", response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def draft(request, task_id: int, payload: DraftIn):
+    """Save a draft opinion and form (does not change the task's version)."""
+    try:
+        task = services.save_draft(task_id, request.auth, opinion=payload.opinion, form=payload.form)
+    except services.WorkflowError as exc:
+        _raise(exc)
+    return task_out(task)
+
+
+@router.post("/tasks/{task_id}/transfer",
+             response={200: TaskOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def transfer(request, task_id: int, payload: TransferIn):
+    """Transfer (转办) a task to a colleague holding the same post, with a reason."""
+    try:
+        task = services.transfer_task(task_id, request.auth, _user_named(payload.to), payload.reason,
+                                      version=payload.version)
+    except services.WorkflowError as exc:
+        _raise(exc)
+    return task_out(task)
+
+
+@router.post("/tasks/{task_id}/supplement",
+             response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def supplement(request, task_id: int, payload: SupplementIn):
+    """Return to the applicant for supplements (补正): the case's clock stops until the window resumes it."""
+    try:
+        case = services.request_supplement(task_id, request.auth, payload.note)
+    except services.WorkflowError as exc:
+        _raise(exc)
+    return {"case_number": case.number, "status": case.status}
+
+
+def certificate_numbers(case: Case) -> list[str]:
+    """Numbers of the case's certificates, once the certificates app keeps them."""
+    try:
+        model = apps.get_model("certificates", "Certificate")
+    except LookupError:
+        return []
+    field_names = {f.name for f in model._meta.get_fields()}
+    if "case" not in field_names or "number" not in field_names:
+        return []
+    return list(model.objects.filter(case=case).order_by("pk").values_list("number", flat=True))
+
+
+def case_out(case: Case) -> dict:
+    versions = list(case.item_versions.select_related("item").order_by("item__code"))
+    tasks = case.tasks.select_related("post", "office", "assignee").order_by("created_at", "id")
+    events = case.events.select_related("actor").order_by("at", "id")
+    return {
+        "case_number": case.number,
+        "items": [v.item.code for v in versions],
+        "item_names": [v.name for v in versions],
+        "status": case.status,
+        "outcome": case.outcome,
+        "paused": case.is_paused,
+        "project_name": case.project_name,
+        "applicant_name": case.applicant_name,
+        "handling_office": case.handling_office.code if case.handling_office_id else None,
+        "received_at": case.received_at,
+        "due_at": case.due_at,
+        "expected_pickup_date": case.expected_pickup_date,
+        "certificates": certificate_numbers(case),
+        "tasks": [{
+            "id": t.pk, "name": t.name, "step_id": t.step_id, "post": t.post.code if t.post_id else None,
+            "office": t.office.code if t.office_id else None,
+            "assignee": t.assignee.username if t.assignee_id else None, "state": t.state,
+            "created_at": t.created_at, "completed_at": t.completed_at, "due_at": t.due_at,
+            "light": t.current_light, "decision": t.decision, "opinion": t.opinion,
+        } for t in tasks],
+        "history": [{"at": e.at, "kind": e.kind, "summary": e.summary,
+                     "actor": e.actor.username if e.actor_id else None, "detail": e.detail} for e in events],
+    }
+
+
+@router.get("/cases/{case_number}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut})
+def case_detail(request, case_number: str):
+    """A case as staff see it: items, status, handling office, expected pick-up date, certificates, tasks and
+    history. Those who hold or held a task of the case, their division heads, the director and the office."""
+    case = Case.objects.select_related("handling_office").filter(number=case_number).first()
+    if case is None:
+        raise ApiError(404, "not_found", "没有这个案卷")
+    if not services.may_see_case(request.auth, case):
+        raise ApiError(403, "forbidden", "您无权查看这个案卷")
+    return case_out(case)

@@ -1,0 +1,19 @@
+"""Worker jobs of the workflow: lights, implied consent, BPMN timers. Each is set-based or claims rows by
+compare-and-set, so a second run (or a second worker) changes nothing."""
+
+from plandesk.workflow.services import lapse_overdue_tasks, refresh_lights, run_due_timers
+
+
+def workflow_lights() -> int:
+    return refresh_lights()
+
+
+def workflow_implied_consent() -> int:
+    return lapse_overdue_tasks()
+
+
+def workflow_timers() -> int:
+    return run_due_timers()
+
+
+JOBS = [workflow_timers, workflow_implied_consent, workflow_lights]
