@@ -115,8 +115,9 @@ class ItemDefinition:
     certificate_type: str = ""
     publicity_required: bool = False
     parallel_group: str | None = None
-    # Delegation: (unit code, priority); a rule with no area of its own follows the unit's jurisdiction.
-    offices: list[tuple[str, int]] = field(default_factory=list)
+    # Delegation: (unit code, priority) follows the unit's jurisdiction; (unit code, priority, area name) covers
+    # one of DEMO_AREAS instead.
+    offices: list[tuple] = field(default_factory=list)
 
     def version_fields(self) -> dict:
         return {
@@ -143,6 +144,14 @@ PARALLEL_GROUPS = {
 }
 
 CENTRAL_DIVISIONS = [("div1", 10), ("div2", 10)]
+
+# Areas of demo rules in longitude/latitude: (outer box, hole box or None). shared/API.md wants every demo item sited
+# in the inner square 114.28–114.32°E × 30.58–30.62°N handled by Divisions 1 and 2 (the demo accounts), so
+# Division 3 takes pipelines and setting-out checks only in the outer districts of the central jurisdiction.
+DEMO_AREAS = {
+    "central_outer": ((114.26, 30.56, 114.34, 30.64), (114.28, 30.58, 114.32, 30.62)),
+}
+DIV3_OUTER = ("div3", 5, "central_outer")
 
 ITEMS: list[ItemDefinition] = [
     ItemDefinition(
@@ -432,7 +441,7 @@ ITEMS: list[ItemDefinition] = [
         process_id=codes.PROCESS_CO_REVIEW,
         procedure=STEPS_CO_REVIEW,
         certificate_type="pipeline_permit",
-        offices=[("div3", 10)],
+        offices=[DIV3_OUTER, *CENTRAL_DIVISIONS],
         form=form_schema(
             "市政管线工程规划审批申请表",
             {
@@ -468,7 +477,8 @@ ITEMS: list[ItemDefinition] = [
         procedure=STEPS_DELEGATED,
         certificate_type="rural_permit",
         handling_level=HandlingLevel.TOWN,
-        offices=[("town_qiao", 10)],
+        # Villages inside the central jurisdiction (城中村) are handled by the divisions themselves.
+        offices=[("town_qiao", 10), *CENTRAL_DIVISIONS],
         form=form_schema(
             "乡村建设规划许可申请表",
             {
@@ -506,7 +516,7 @@ ITEMS: list[ItemDefinition] = [
         procedure=STEPS_DELEGATED,
         certificate_type="setting_out",
         handling_level=HandlingLevel.BRANCH,
-        offices=[("div3", 10), ("branch_east", 10)],
+        offices=[DIV3_OUTER, *CENTRAL_DIVISIONS, ("branch_east", 10)],
         form=form_schema(
             "建设工程规划放线、验线申请表",
             {

@@ -6,7 +6,10 @@ version is left as it is, so edits made in the admin survive a second `plandesk 
 
 from __future__ import annotations
 
-from plandesk.catalog.definitions import ITEMS, PARALLEL_GROUPS, ItemDefinition
+from django.conf import settings
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from plandesk.catalog.definitions import DEMO_AREAS, ITEMS, PARALLEL_GROUPS, ItemDefinition
 from plandesk.catalog.models import DelegationRule, Item, ItemVersion, ParallelGroup
 from plandesk.organization.models import Unit
 
@@ -26,14 +29,30 @@ def install(definition: ItemDefinition, order: int = 100, actor=None) -> Item:
     return item
 
 
+def _ring(west: float, south: float, east: float, north: float) -> tuple:
+    return ((west, south), (east, south), (east, north), (west, north), (west, south))
+
+
+def demo_area(name: str) -> MultiPolygon:
+    """A named demo area as a MultiPolygon in the bureau's CRS (a box, possibly with a hole)."""
+    outer, hole = DEMO_AREAS[name]
+    rings = [_ring(*outer)] + ([_ring(*hole)] if hole else [])
+    geom = MultiPolygon(Polygon(*rings), srid=4326)
+    geom.transform(settings.PLANDESK_SRID)
+    return geom
+
+
 def add_rules(item: Item, definition: ItemDefinition, out=None) -> None:
-    for unit_code, priority in definition.offices:
+    """The definition's rules, brought up to date (priority, area); a missing unit is reported and skipped."""
+    for unit_code, priority, *area in definition.offices:
         unit = Unit.objects.filter(code=unit_code).first()
         if unit is None:
             if out is not None:
                 out.write(f"    ! 单位 {unit_code} 不存在，跳过 {item.code} 的下放规则")
             continue
-        DelegationRule.objects.get_or_create(item=item, unit=unit, defaults={"priority": priority})
+        DelegationRule.objects.update_or_create(
+            item=item, unit=unit, defaults={"priority": priority, "area": demo_area(area[0]) if area else None}
+        )
 
 
 def load(out) -> None:

@@ -47,7 +47,28 @@ def test_the_demo_routes_items_as_the_contract_says(geography):
     assert handling_office_for([codes.SITE_SELECTION, codes.DESIGN_SCHEME_REVIEW], east).code == "div2"
     assert handling_office_for([codes.CONSTRUCTION_PERMIT], lonlat_point(114.36, 30.60)).code == "branch_east"
     assert handling_office_for([codes.RURAL_PERMIT], lonlat_point(114.22, 30.60)).code == "town_qiao"
-    assert handling_office_for([codes.PIPELINE_APPROVAL], west).code == "div3"
+    assert handling_office_for([codes.PIPELINE_APPROVAL], west).code == "div1"
+    assert handling_office_for([codes.PIPELINE_APPROVAL], lonlat_point(114.27, 30.57)).code == "div3"
+    assert handling_office_for([codes.SETTING_OUT_CHECK], lonlat_point(114.33, 30.63)).code == "div3"
+    assert handling_office_for([codes.SETTING_OUT_CHECK], lonlat_point(114.37, 30.63)).code == "branch_east"
+
+
+def test_with_the_demo_bureau_every_item_in_the_central_square_goes_to_division_one_or_two(db):
+    """shared/API.md: items sited in 114.28–114.32°E × 30.58–30.62°N are handled by the demo accounts."""
+    from plandesk.accounts.demo import load as load_accounts
+    from plandesk.catalog.tests.conftest import lonlat_box
+    from plandesk.organization.demo import load as load_organization
+
+    for loader in (load_accounts, load_organization, load):
+        loader(io.StringIO())
+    sites = {
+        "div1": [lonlat_point(114.281, 30.581), lonlat_box(114.285, 30.60, 114.295, 30.61)],
+        "div2": [lonlat_point(114.319, 30.619), lonlat_box(114.305, 30.59, 114.315, 30.60)],
+    }
+    for code in codes.ALL_ITEMS:
+        for expected, geometries in sites.items():
+            for site in geometries:
+                assert handling_office_for([code], site).code == expected, code
 
 
 def test_a_complete_construction_permit_form_passes_and_a_bad_one_is_named_in_chinese(geography):
