@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from plandesk.handbook.models import Regulation
+from plandesk.handbook.models import Regulation, RegulationKind
 from plandesk.portal.models import Notice
 from plandesk.portal.search import KINDS, MAX_QUERY_LENGTH, normalize_query, search_all
 from plandesk.portal.sections import SLOTS, case_query_url, fallback_section, provided_sections
@@ -62,6 +62,11 @@ def _guides_section() -> dict:
     return section
 
 
+def _regulation_order(regulation: Regulation):
+    """Laws first, then regulations, rules, documents and standards (the order of RegulationKind)."""
+    return (RegulationKind.values.index(regulation.kind), regulation.title)
+
+
 def home(request):
     provided = provided_sections(request)
     sections = {}
@@ -73,7 +78,7 @@ def home(request):
         else:
             sections[slot] = fallback_section(slot)
     notices = list(Notice.objects.published()[:6])
-    regulations = list(Regulation.objects.visible_to(request.user).in_force().order_by("kind", "title")[:8])
+    regulations = sorted(Regulation.objects.visible_to(request.user).in_force(), key=_regulation_order)[:8]
     return render(request, "portal/home.html", {
         "sections": sections, "notices": notices, "regulations": regulations,
         "case_query_url": case_query_url(), "contact": contact(),

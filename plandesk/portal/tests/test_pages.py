@@ -65,3 +65,5 @@ def test_it_speaks_english_when_asked(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
     assert 'lang="en"' in page
+    assert "Case query" in page and "Search guides, regulations, the handbook and notices" in page
+    assert "Administrative handbook" in client.get("/handbook/").content.decode()
