@@ -48,3 +48,17 @@ def test_it_loads_demo_slots_for_the_demo_consultant(frozen):
     slots = Slot.objects.filter(consultant__username="consultant")
     assert slots.count() == 10 * 11
     assert not slots.filter(starts_at__date__range=("2026-10-01", "2026-10-07")).exists()
+
+
+def test_it_tells_bookings_on_a_day_made_a_holiday(api, hall, frozen):
+    from datetime import date
+
+    from plandesk.notifications.models import Notification
+    from plandesk.workdays.services import set_day
+
+    slot = api.get("/api/v1/appointments/slots", {"date": "2026-10-09"}).json()[0]["id"]
+    card = api.post("/api/v1/appointments", booking(slot)).json()["card_number"]
+    set_day(date(2026, 10, 9), "holiday", "临时调整")
+    sms = Notification.objects.get(kind="appointment.closed_day", channel="sms")
+    assert sms.address == "13800138000" and card in sms.body
+    assert Notification.objects.filter(kind="appointment.closed_day", channel="in_app").count() == 1
