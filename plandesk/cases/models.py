@@ -7,10 +7,12 @@ deadline with the working-day calendar.
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.contrib.gis.db import models
 from django.db import transaction
 from django.db.models import F
@@ -44,6 +46,21 @@ class Outcome(models.TextChoices):
     NONE = "", _("未决")
     APPROVED = "approved", _("准予")
     REJECTED = "rejected", _("不予")
+
+
+QUERY_HASH_PREFIX = "hmac-sha256$"
+
+
+def query_password_digest(raw: str, salt: str | None = None) -> str:
+    """The stored form of a query password: HMAC-SHA256 keyed outside the database, salted per case.
+
+    Eight digits are a small space, so the key (settings PLANDESK_QUERY_PASSWORD_KEY, else the secret key, both
+    kept outside the database) is what protects a stolen table; the public query's lockout limits guessing. A slow
+    hash would turn every public query into a CPU sink."""
+    salt = salt or secrets.token_hex(8)
+    key = (getattr(settings, "PLANDESK_QUERY_PASSWORD_KEY", "") or settings.SECRET_KEY).encode()
+    digest = hmac.new(key, f"{salt}${raw}".encode(), "sha256").hexdigest()
+    return f"{QUERY_HASH_PREFIX}{salt}${digest}"
 
 
 class CaseNumberCounter(models.Model):
@@ -128,7 +145,7 @@ class Case(models.Model):
                    received_at=received_at, received_by=actor, status_changed_at=received_at,
                    promised_days=max(v.promised_days for v in versions), **fields)
         if password:
-            case.query_password_hash = make_password(password)
+            case.query_password_hash = query_password_digest(password)
         case._compute_deadline()
         case.save()
         case.item_versions.set(versions)
@@ -142,11 +159,17 @@ class Case(models.Model):
     # --- query password ------------------------------------------------------------------------------------------
 
     def set_query_password(self, raw: str) -> None:
-        self.query_password_hash = make_password(raw)
+        self.query_password_hash = query_password_digest(raw)
         self.save(update_fields=["query_password_hash"])
 
     def check_query_password(self, raw: str) -> bool:
-        return bool(self.query_password_hash) and check_password(raw, self.query_password_hash)
+        stored = self.query_password_hash
+        if not stored:
+            return False
+        if not stored.startswith(QUERY_HASH_PREFIX):
+            return check_password(raw, stored)  # hashes written before the keyed hash
+        _prefix, salt, _digest = stored.split("$", 2)
+        return hmac.compare_digest(stored, query_password_digest(raw, salt))
 
     # --- deadlines ---------------------------------------------------------------------------------------------
 
