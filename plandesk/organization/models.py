@@ -76,7 +76,7 @@ class Unit(models.Model):
     class Kind(models.TextChoices):
         BUREAU = "bureau", _("局领导")
         DIVISION = "division", _("审批处室")
-        OFFICE = "office", _("办公室")
+        OFFICE = "office", _("办公室及窗口")
         INFO_CENTRE = "info_centre", _("信息中心")
         CO_REVIEW = "co_review", _("会审处室")
         BRANCH = "branch", _("分局")
