@@ -165,8 +165,17 @@ class VersionInline(admin.TabularInline):
 
 class DelegationRuleInline(admin.TabularInline):
     model = DelegationRule
-    fields = ("unit", "priority", "note")
+    fields = ("unit", "priority", "coverage_display", "note")
+    readonly_fields = ("coverage_display",)
     extra = 1
+
+    @admin.display(description=_("适用范围"))
+    def coverage_display(self, obj: DelegationRule) -> str:
+        if obj.pk is None:
+            return ""
+        if obj.area is not None:
+            return _("特定范围（%(km2).2f 平方公里）") % {"km2": obj.area.area / 1e6}
+        return _("受理机关辖区") if obj.coverage() is not None else _("未设辖区：规则不生效")
     verbose_name_plural = _("审批权限下放规则（按受理机关辖区；特定适用范围由信息中心导入）")
 
 

@@ -136,3 +136,12 @@ def test_people_who_are_not_administrators_cannot_open_the_catalogue_admin(clien
     response = client.get(change_url(item.current))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_item_page_lists_its_rules_and_versions(client, administrator, catalogue):
+    client.force_login(administrator)
+    pipeline = catalogue["pipeline_approval"]
+    pipeline.current.revise(change_note="调整材料")
+    page = client.get(reverse("admin:catalog_item_change", args=[pipeline.pk])).content.decode()
+    assert "特定范围" in page and "受理机关辖区" in page
+    assert "第 1 版" in page and "第 2 版" in page and "调整材料" in page

@@ -93,3 +93,11 @@ def test_the_guide_is_in_the_public_navigation(client, catalogue):
 
 def test_the_guide_accepts_only_get(client, catalogue):
     assert client.post(reverse("catalog:index")).status_code == 405
+
+
+def test_the_guide_speaks_english_on_request(client, catalogue):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("catalog:item", args=[codes.CONSTRUCTION_PERMIT])).content.decode()
+    assert "Legal basis" in page and "Materials" in page and "working days" in page

@@ -53,6 +53,19 @@ def test_a_revision_makes_a_new_current_version_and_keeps_the_old_one_for_its_ca
     assert ItemVersion.objects.filter(item=item, is_current=True).count() == 1
 
 
+def test_a_new_form_schema_does_not_change_the_form_an_old_filing_must_satisfy(item):
+    from plandesk.catalog.schemas import form_errors
+
+    old = item.current
+    filed = Filing(old)
+    stricter = {**old.form_schema, "required": ["project_name", "land_area_m2"]}
+    item.current.revise(form_schema=stricter, change_note="用地面积改为必填")
+    form = {"project_name": "某某中学"}
+    assert form_errors(filed.version.form_schema, form) == {}
+    item.refresh_from_db()
+    assert "land_area_m2" in form_errors(item.current.form_schema, form)
+
+
 def test_a_revision_can_replace_the_materials_without_touching_the_old_version(item):
     old = item.current
     drawings = {"code": "drawings", "name": "施工图（电子版）", "requirement": Requirement.DEFERRABLE}
