@@ -230,10 +230,31 @@ def _deadlines(case: Case, created_at: datetime, days: int, pauses=None) -> tupl
     return due, calendar.warn_at(created_at, due)
 
 
+# Lane -> post resolutions, by (lane, office): they change only when an administrator edits posts or units, which
+# clears this process's copy at once (signals below) and other processes' within POST_CACHE_SECONDS.
+POST_CACHE_SECONDS = 60
+_posts: dict[tuple[str, int | None], tuple[float, object]] = {}
+
+
+def clear_post_cache(**kwargs) -> None:
+    _posts.clear()
+
+
 def _resolve_post(step: engine.StepSpec, case: Case):
+    import time
+
     from plandesk.organization.models import Post
 
-    return Post.objects.resolve(step.lane, case.handling_office)
+    key = (step.lane, case.handling_office_id)
+    hit = _posts.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < POST_CACHE_SECONDS:
+        return hit[1]
+    post = Post.objects.resolve(step.lane, case.handling_office)
+    if post is not None:
+        post = Post.objects.select_related("unit").get(pk=post.pk)
+    _posts[key] = (now, post)
+    return post
 
 
 def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=None) -> list[Task]:
@@ -479,8 +500,8 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
               meeting_ref: str = "", stored_decision: str | None = None, lapsed: bool = False) -> list[Task]:
     now = timezone.now()
     with transaction.atomic():
-        instance = ProcessInstance.objects.select_for_update().select_related("definition", "case").get(
-            pk=task.instance_id)
+        instance = (ProcessInstance.objects.select_for_update(of=("self",))
+                    .select_related("definition", "case", "case__handling_office").get(pk=task.instance_id))
         if instance.case.status != CaseStatus.IN_PROGRESS:
             raise Conflict("案卷不在办理中（暂停计时或已办结），不能办理", case_status=instance.case.status)
         wf = _load(instance)

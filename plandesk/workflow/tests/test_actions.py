@@ -143,3 +143,20 @@ def test_it_decides_meeting_steps_only_through_meetings(bureau):
     assert done.meeting_ref == "M-8" and done.decision == "approve"
     with pytest.raises(services.Conflict):
         services.complete_meeting_task(case, "division", "approve", "", bureau["head1"], "M-9")
+
+
+def test_it_moves_open_deadlines_when_the_calendar_changes(bureau):
+    from datetime import date
+
+    from plandesk.workdays.services import set_day
+
+    with time_machine.travel(MONDAY, tick=False):
+        case = bureau.new_case("permit")
+        task = open_task(case)
+        due_before, pickup_before = task.due_at, case.expected_pickup_date
+        # The administrator declares Wednesday a holiday: every open deadline moves one working day later.
+        set_day(date(2026, 11, 25), "holiday", "临时休假")
+    task.refresh_from_db()
+    case.refresh_from_db()
+    assert calendar.working_days_between(calendar.local_date(due_before), calendar.local_date(task.due_at)) == 1
+    assert task.due_at > due_before and case.expected_pickup_date > pickup_before

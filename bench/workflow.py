@@ -1,0 +1,156 @@
+"""Task completions through the two-meetings process, persisted, beside bare SpiffWorkflow in the same run.
+
+Each completion is one call of plandesk.workflow.services (complete_task or complete_meeting_task): one
+transaction that locks the instance, checks and bumps the task's version, runs the engine, writes the engine JSON
+once, creates the next task rows with their deadlines, and writes the history and audit rows.
+The bare figure is the same step in SpiffWorkflow alone: deserialize the JSON, run the task, serialize.
+
+Run (a fresh database each time; the default is a SpatiaLite file in /tmp):
+    .venv/bin/python bench/workflow.py --db spatialite [--completions 10000]
+    .venv/bin/python bench/workflow.py --db postgis    [--completions 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+parser = argparse.ArgumentParser()
+parser.add_argument("--db", choices=["spatialite", "postgis"], default="spatialite")
+parser.add_argument("--completions", type=int, default=10000)
+parser.add_argument("--no-cache", action="store_true", help="deserialize the engine JSON on every completion")
+args = parser.parse_args()
+
+STEPS = 5  # review, division meeting, director review, bureau meeting, certificate
+if args.db == "spatialite":
+    path = Path("/tmp/plandesk_bench_workflow.sqlite3")  # noqa: S108 - a throwaway benchmark database
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.environ["PLANDESK_DATABASE_URL"] = f"spatialite:///{path}"
+else:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS plandesk_bench_workflow")
+        conn.execute("CREATE DATABASE plandesk_bench_workflow")
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/plandesk_bench_workflow", autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    os.environ["PLANDESK_DATABASE_URL"] = "postgis://postgres@127.0.0.1:5432/plandesk_bench_workflow"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plandesk.settings")
+os.environ.setdefault("PLANDESK_LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+call_command("migrate", verbosity=0)
+
+from plandesk.accounts.models import User  # noqa: E402
+from plandesk.cases.models import Case  # noqa: E402
+from plandesk.catalog.models import Category, Item, ItemVersion  # noqa: E402
+from plandesk.organization.models import Post, Unit  # noqa: E402
+from plandesk.workflow import engine, services  # noqa: E402
+from plandesk.workflow.models import ProcessInstance, Task, TaskState  # noqa: E402
+
+services.ENGINE_CACHE = not args.no_cache
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # people set-up only
+
+
+def bureau():
+    units = {}
+    for code, kind, parent in [("bureau", "bureau", None), ("div1", "division", "bureau")]:
+        units[code] = Unit.objects.create(code=code, name=code, kind=kind, parent=units.get(parent))
+    people = {}
+    for code, function, username in [("div1.handler", "handler", "handler1"), ("div1.head", "head", "head1"),
+                                     ("bureau.director", "director", "director")]:
+        post = Post.objects.create(code=code, name=code, unit=units[code.split(".")[0]], function=function)
+        people[username] = User.objects.create_user(username=username, password="x-Bench-2026!")  # noqa: S106
+        post.members.add(people[username])
+    item = Item.objects.create(code="construction_permit")
+    ItemVersion(item=item, name="建设工程规划许可证", category=Category.LICENCE, legal_basis="《城乡规划法》",
+                statutory_days=20, promised_days=15, form_schema={"type": "object"},
+                process_id="plandesk_two_meetings").publish()
+    item.refresh_from_db()
+    return units, people, item.current
+
+
+units, people, version = bureau()
+services.ensure_default_processes()
+cases_needed = -(-args.completions // STEPS)
+print(f"{args.db}: creating {cases_needed} cases ...", flush=True)
+cases = []
+for i in range(cases_needed):
+    case = Case.register(item_versions=[version], handling_office=units["div1"], applicant_name="某公司",
+                         project_name=f"项目 {i}", password="12345678")  # noqa: S106
+    services.start_case(case)
+    cases.append(case)
+
+FORMS = {"review": {"conformity": "符合"}, "director_review": {"submit_to_bureau_meeting": True}}
+WHO = {"review": "handler1", "division_meeting": "head1", "director_review": "director",
+       "bureau_meeting": "director", "prepare_certificate": "handler1"}
+
+
+def complete_one(task: Task) -> None:
+    user = people[WHO[task.step_id]]
+    if task.meeting_kind:
+        services.complete_meeting_task(task.case, task.meeting_kind, "approve", "同意", user, "M-1")
+    else:
+        services.complete_task(task.pk, user, decision="approve", opinion="同意", form=FORMS.get(task.step_id),
+                               version=task.version)
+
+
+def bare_step(state: str, spiff_id: str, step_id: str) -> float:
+    started = time.perf_counter()
+    wf = engine.loads(state)
+    engine.run_user_task(wf, spiff_id, {"decision": "approve", f"{step_id}_decision": "approve",
+                                        f"{step_id}_opinion": "同意", f"{step_id}_form": FORMS.get(step_id)})
+    engine.dumps(wf)
+    return time.perf_counter() - started
+
+
+latencies, bare, done = [], [], 0
+print(f"{args.db}: {args.completions} completions (engine cache {'off' if args.no_cache else 'on'}) ...", flush=True)
+wall_start = time.perf_counter()
+for case in cases:
+    while done < args.completions:
+        task = Task.objects.select_related("case").filter(case=case, state=TaskState.OPEN).first()
+        if task is None:
+            break
+        started = time.perf_counter()
+        complete_one(task)
+        latencies.append(time.perf_counter() - started)
+        done += 1
+wall = time.perf_counter() - wall_start
+
+# Bare SpiffWorkflow on the same process: a fresh set of states taken from the first cases' instances at each step.
+print(f"{args.db}: bare SpiffWorkflow on the same steps ...", flush=True)
+definition = services.active_definition("plandesk_two_meetings")
+parsed = services.parsed_definition(definition)
+samples = min(2000, args.completions)
+while len(bare) < samples:
+    wf = engine.start(parsed, {"case": {"number": "1"}})
+    while not wf.is_completed() and len(bare) < samples:
+        task = engine.ready_user_tasks(wf)[0]
+        state = engine.dumps(wf)
+        bare.append(bare_step(state, str(task.id), task.task_spec.name))
+        wf = engine.loads(state)
+        engine.run_user_task(wf, str(task.id), {"decision": "approve"})
+
+
+def ms(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if q < 100 else max(values) * 1000
+
+
+size = len(ProcessInstance.objects.order_by("pk").first().state)
+med, p95 = statistics.median(latencies) * 1000, ms(latencies, 95)
+bare_med, bare_p95 = statistics.median(bare) * 1000, ms(bare, 95)
+print(f"| {args.db} | {'off' if args.no_cache else 'on'} | {done} | {done / wall:.0f}/s | {med:.2f} ms | {p95:.2f} ms "
+      f"| {bare_med:.2f} ms | {bare_p95:.2f} ms | {med / bare_med:.1f}× | {size / 1024:.0f} KB |")

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from plandesk.accounts.models import Role
+from plandesk.core.nav import NavEntry
+
+STAFF = (Role.HANDLER, Role.DIVISION_HEAD, Role.DIRECTOR, Role.OFFICE_SUPERVISOR)
+
+
+def open_task_count(user) -> int | None:
+    from plandesk.workflow.models import Task
+
+    return Task.objects.workable_by(user).count() or None
+
+
+NAV = [
+    NavEntry(_("待办"), "workflow:todo", roles=STAFF, order=10, badge=open_task_count),
+    NavEntry(_("已办"), "workflow:done", roles=STAFF, order=11),
+]

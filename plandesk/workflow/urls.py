@@ -1,0 +1,16 @@
+from django.urls import path
+
+from plandesk.workflow import views
+
+URL_PREFIX = "work/"
+
+urlpatterns = [
+    path("", views.todo, name="todo"),
+    path("done/", views.done, name="done"),
+    path("cases/<str:number>/", views.workspace, name="case"),
+    path("cases/<str:number>/process.bpmn", views.diagram, name="diagram"),
+    path("tasks/<int:task_id>/claim/", views.claim, name="claim"),
+    path("tasks/<int:task_id>/complete/", views.complete, name="complete"),
+    path("tasks/<int:task_id>/transfer/", views.transfer, name="transfer"),
+    path("tasks/<int:task_id>/supplement/", views.supplement, name="supplement"),
+]
