@@ -60,6 +60,8 @@ class TrackingForm(forms.Form):
 
 
 class PublicityForm(forms.ModelForm):
+    case_number = forms.CharField(label=_("案件编号（建设项目方案公示时填写）"), max_length=20, required=False,
+                                  help_text=_("关联案卷后，公示期间该案件暂停计时"))
     site_geojson = forms.CharField(label=_("位置范围（GeoJSON，经纬度）"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 3}))
     venues = forms.MultipleChoiceField(label=_("公示地点（不选则按公示对象默认）"), choices=Venue.choices,
@@ -86,8 +88,24 @@ class PublicityForm(forms.ModelForm):
         except GeometryError as exc:
             raise ValidationError(exc.message) from None
 
+    def clean_case_number(self):
+        from plandesk.cases.models import Case
+
+        number = (self.cleaned_data.get("case_number") or "").strip()
+        if not number:
+            return None
+        case = Case.objects.filter(number=number).first()
+        if case is None:
+            raise ValidationError(_("没有这个案件编号"))
+        if not case.is_open:
+            raise ValidationError(_("该案件已办结或终止，不能再公示"))
+        return case
+
     def clean(self):
         cleaned = super().clean()
+        case = cleaned.get("case_number")
+        if case is not None:
+            self.instance.case = case
         if not cleaned.get("venues") and cleaned.get("subject"):
             cleaned["venues"] = Subject(cleaned["subject"]).default_venues()
             self.instance.venues = cleaned["venues"]
@@ -97,6 +115,8 @@ class PublicityForm(forms.ModelForm):
         publicity = super().save(commit=False)
         if self.cleaned_data.get("site_geojson") is not None:
             publicity.site = self.cleaned_data["site_geojson"]
+        elif publicity.case_id and publicity.site is None:
+            publicity.site = publicity.case.site
         if commit:
             publicity.save()
         return publicity

@@ -24,6 +24,7 @@ from plandesk.publicity.models import (
     PublicityError,
     Status,
 )
+from plandesk.workdays.calendar import end_of_office_hours
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def clean_opinion_fields(name: str, contact: str, content: str) -> dict[str, str
 
 
 def submit_opinion(publicity: Publicity, *, name: str, contact: str, content: str, client_ip: str | None,
-                   attachment=None, via: str = "portal", challenge_nonce: str | None = None) -> Opinion:
+                   attachment=None, via: str = "portal", challenge_nonce: str | None = None,
+                   today: date | None = None) -> Opinion:
     """Take one opinion from the public. Raises ValidationError (bad input), OutsidePeriod, TooManyOpinions."""
     values = clean_opinion_fields(name, contact, content)
     attachment_type = ""
@@ -65,7 +67,7 @@ def submit_opinion(publicity: Publicity, *, name: str, contact: str, content: st
             attachment_type = check_upload(attachment, rules.attachment_max_bytes()).content_type
         except ValidationError as exc:
             raise ValidationError({"attachment": exc.messages}) from None
-    if not publicity.is_open_for_opinions():
+    if not publicity.is_open_for_opinions(today):
         raise OutsidePeriod(f"不在公示期内（{publicity.starts_on:%Y-%m-%d} 至 {publicity.ends_on:%Y-%m-%d}），"
                             "不能提交意见")
     if not ClientQuota.take(f"opinion:{client_ip or 'unknown'}", rules.opinions_per_hour()):
@@ -74,6 +76,8 @@ def submit_opinion(publicity: Publicity, *, name: str, contact: str, content: st
         with transaction.atomic():
             opinion = Opinion(publicity=publicity, client_ip=client_ip, via=via, challenge_nonce=challenge_nonce,
                               attachment_type=attachment_type, **values)
+            if today is not None and today != timezone.localdate():
+                opinion.submitted_at = end_of_office_hours(today)
             if attachment:
                 opinion.attachment = attachment
             opinion.save()
@@ -224,3 +228,17 @@ def summary_for_case(case) -> list[OpinionSummary]:
     """The opinion summaries of a case's publicity (oldest first), for the meeting agenda and the case workspace.
     Drafts are left out: nothing was shown to the public yet."""
     return [summarize(p) for p in Publicity.objects.filter(case=case).public().order_by("starts_on", "id")]
+
+
+def on_calendar_changed(sender=None, dates=None, **kwargs) -> int:
+    """With the notice counted in working days, a calendar change moves the notice's last day of what has not
+    started yet (same transaction as the change)."""
+    if not rules.notice_in_working_days():
+        return 0
+    moved = 0
+    for pk, starts_on, due in Publicity.objects.filter(status__in=(Status.DRAFT, Status.SCHEDULED)).values_list(
+            "pk", "starts_on", "notice_due_on"):
+        latest = rules.latest_notice_date(starts_on)
+        if latest != due:
+            moved += Publicity.objects.filter(pk=pk).update(notice_due_on=latest)
+    return moved

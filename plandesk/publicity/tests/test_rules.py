@@ -117,3 +117,14 @@ def test_it_shows_the_office_the_publicity_at_risk(db):
     assert far.title not in risky
     # Past the notice's last day, still at risk (it cannot start).
     assert set(Publicity.objects.at_risk(today=date(2026, 12, 8)).values_list("title", flat=True)) == {missing.title}
+
+
+def test_it_moves_the_notice_day_when_the_working_day_calendar_changes(db, settings):
+    """Counted in working days, a new holiday on Monday 11-30 moves the notice's last day back to Friday 11-27."""
+    from plandesk.workdays.services import set_day
+
+    settings.PLANDESK_PUBLICITY_NOTICE_WORKING_DAYS = True
+    publicity = make_publicity()
+    assert publicity.notice_due_on == date(2026, 11, 30)
+    set_day(date(2026, 11, 30), "holiday", "测试假日")
+    assert Publicity.objects.get(pk=publicity.pk).notice_due_on == date(2026, 11, 27)

@@ -62,3 +62,31 @@ def test_it_offers_its_jobs_to_the_plandesk_worker(travel):
     assert {"publicity.start_publicity", "publicity.end_publicity", "publicity.purge_rate_limits"} <= set(jobs)
     assert jobs["publicity.start_publicity"]() == 1
     assert Publicity.objects.get(pk=publicity.pk).status == Status.RUNNING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_starts_a_publicity_once_when_two_workers_run_at_the_same_moment(travel):
+    """Two threads, each with its own database connection, sweep at once: one start, one audit event."""
+    import threading
+
+    from django.db import connection
+
+    publicity = scheduled()
+    travel(date(2026, 12, 7))
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(start_publicity())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 1]
+    assert _events(publicity, "publicity.started") == 1

@@ -1,0 +1,76 @@
+"""The staff's register: a new publicity, its media notice, documents, scheduling, and the office's risk view."""
+
+from datetime import date
+
+import pytest
+
+from plandesk.accounts.models import Role
+from plandesk.conftest import make_user
+from plandesk.publicity.models import Document, Publicity, Status
+from plandesk.publicity.tests.conftest import SITE, real_pdf, real_png, upload
+
+pytestmark = pytest.mark.django_db
+
+NEW = {"title": "江滨路商住项目设计方案批前公示", "subject": "project_scheme", "subject_name": "江滨路商住项目",
+       "kind": "pre_approval", "description": "方案说明", "starts_on": "2026-12-07", "ends_on": "2026-12-16"}
+
+
+def test_it_creates_a_draft_with_the_default_venues_and_a_site(client, member, case):
+    import json
+
+    client.force_login(member)
+    response = client.post("/publicity/staff/new/", {**NEW, "site_geojson": json.dumps(SITE),
+                                                     "case_number": case.number})
+    assert response.status_code == 302
+    publicity = Publicity.objects.get()
+    assert publicity.status == Status.DRAFT and publicity.created_by == member
+    assert publicity.venues == ["project_site", "portal"] and publicity.site is not None
+    assert publicity.case == case
+
+
+def test_it_names_the_faults_of_a_new_publicity(client, member):
+    client.force_login(member)
+    response = client.post("/publicity/staff/new/", {**NEW, "ends_on": "2026-12-10", "case_number": "999",
+                                                     "site_geojson": '{"type": "Point", "coordinates": [114, 30]}'})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "批前公示期限不得少于 10 日" in page and "没有这个案件编号" in page and "收到的是 Point" in page
+    assert not Publicity.objects.exists()
+
+
+def test_it_refuses_a_notice_four_days_ahead_on_the_staff_page(client, member, draft):
+    client.force_login(member)
+    url = f"/publicity/staff/{draft.pk}/notice/"
+    response = client.post(url, {"outlet": "城市日报", "notice_on": "2026-12-03", "text": ""})
+    assert response.status_code == 400 and "公告最迟 2026-12-02" in response.content.decode()
+    assert Publicity.objects.get(pk=draft.pk).media_notice_on is None
+    assert client.post(url, {"outlet": "城市日报", "notice_on": "2026-12-02", "text": ""}).status_code == 302
+    assert Publicity.objects.get(pk=draft.pk).media_notice_on == date(2026, 12, 2)
+
+
+def test_it_schedules_from_the_staff_page(client, member, draft, travel):
+    travel(date(2026, 12, 1))
+    client.force_login(member)
+    client.post(f"/publicity/staff/{draft.pk}/schedule/")
+    assert Publicity.objects.get(pk=draft.pk).status == Status.SCHEDULED
+    client.post(f"/publicity/staff/{draft.pk}/unschedule/")
+    assert Publicity.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_it_uploads_documents_and_refuses_a_liar(client, member, draft):
+    client.force_login(member)
+    url = f"/publicity/staff/{draft.pk}/documents/"
+    response = client.post(url, {"title": "效果图", "file": upload("view.jpg", real_png())})
+    assert response.status_code == 400 and "内容与扩展名不符" in response.content.decode()
+    assert client.post(url, {"title": "总平面图", "file": upload("plan.pdf", real_pdf())}).status_code == 302
+    assert list(Document.objects.values_list("title", flat=True)) == ["总平面图"]
+
+
+def test_it_shows_the_office_what_is_at_risk(client, draft, travel):
+    travel(date(2026, 11, 30))
+    office = make_user("office", Role.OFFICE_SUPERVISOR)
+    client.force_login(office)
+    page = client.get("/publicity/staff/").content.decode()
+    assert draft.title in page and "未登记" in page
+    workbench = client.get("/workbench/").content.decode()
+    assert "公示预警" in workbench and draft.title in workbench
