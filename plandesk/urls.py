@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ogcapi/", include("plandesk.gis.ogcapi_urls")),  # OGC API – Features (gis), outside the app's prefix
 ]
 
 # Each app mounts its pages under its own prefix (URL_PREFIX in its urls.py; "" for the shell and portal).

@@ -362,6 +362,7 @@ class Importer:
                     raise ImportRefused("文件中没有可导入的要素", report)
                 self._update_schema()
                 version.finish(report.as_dict())
+                self.layer.refresh_extent()
         finally:
             del source  # GDAL closes the file
         return version

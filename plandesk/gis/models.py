@@ -85,6 +85,7 @@ class Layer(models.Model):
     description = models.TextField(_("说明"), blank=True)
     source = models.CharField(_("数据来源"), max_length=200, blank=True)
     style = models.JSONField(_("显示样式"), default=dict, blank=True)
+    extent_lonlat = models.JSONField(_("范围（经纬度）"), null=True, blank=True, editable=False)
     order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -109,6 +110,13 @@ class Layer(models.Model):
     @property
     def current_version(self) -> LayerVersion | None:
         return self.versions.filter(status=LayerVersion.Status.IN_FORCE).order_by("-number").first()
+
+    def refresh_extent(self) -> None:
+        """Keep the catalogue's bounding box (what OGC API clients zoom to) in step with the features in force."""
+        from plandesk.gis.features import extent_lonlat
+
+        self.extent_lonlat = extent_lonlat(self)
+        Layer.objects.filter(pk=self.pk).update(extent_lonlat=self.extent_lonlat)
 
     def is_visible_to(self, user) -> bool:
         return Layer.objects.visible_to(user).filter(pk=self.pk).exists()

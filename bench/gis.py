@@ -1,0 +1,139 @@
+"""GIS at city scale: N buildings (default 1,000,000) in a 30 km square around the demo city.
+
+Generates the buildings as a GeoPackage in the bureau's CRS (CSV with WKT → ogr2ogr), times `import_layer` on it,
+then times map viewport requests (the staff map's GeoJSON endpoint, through Django's full request path) at city
+zoom (z12, the whole city in view: bounded to the feature limit) and street zoom (z17, about 1.3 × 0.8 km).
+
+Run on a database of your own (it creates a layer `bench-buildings` and replaces its features):
+  PLANDESK_DATABASE_URL=spatialite:////tmp/bench-gis.sqlite3 .venv/bin/plandesk migrate
+  PLANDESK_DATABASE_URL=spatialite:////tmp/bench-gis.sqlite3 .venv/bin/python bench/gis.py [--n 1000000]
+  (and the same with PLANDESK_DATABASE_URL=postgis://postgres@127.0.0.1:5432/<db>)
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plandesk.settings")
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.gis.geos import Point  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from plandesk.accounts.models import Role, User  # noqa: E402
+from plandesk.gis.geometry import transformed  # noqa: E402
+from plandesk.gis.importer import import_layer  # noqa: E402
+from plandesk.gis.models import Access, Family, Kind, Layer  # noqa: E402
+
+SIDE = 30_000.0  # metres
+CENTRE = (114.30, 30.60)
+VIEW_PX = (1280, 800)
+
+
+def make_gpkg(n: int, folder: Path, seed: int = 7) -> Path:
+    """n rectangles 8–30 m wide on a jittered grid filling a SIDE × SIDE square, as a GeoPackage in PLANDESK_SRID."""
+    rng = random.Random(seed)
+    centre = Point(*CENTRE, srid=4326)
+    cx, cy = transformed(centre, settings.PLANDESK_SRID).coords
+    per_row = math.ceil(math.sqrt(n))
+    step = SIDE / per_row
+    csv_path = folder / "buildings.csv"
+    with csv_path.open("w") as out:
+        out.write("code,floors,height,WKT\n")
+        for k in range(n):
+            i, j = divmod(k, per_row)
+            w, h = rng.uniform(8, min(30, step * 0.8)), rng.uniform(8, min(30, step * 0.8))
+            x = cx - SIDE / 2 + j * step + rng.uniform(0, step - w)
+            y = cy - SIDE / 2 + i * step + rng.uniform(0, step - h)
+            floors = rng.randint(1, 30)
+            out.write(f'B{k},{floors},{floors * 3.1:.1f},"POLYGON (({x:.2f} {y:.2f},{x + w:.2f} {y:.2f},'
+                      f'{x + w:.2f} {y + h:.2f},{x:.2f} {y + h:.2f},{x:.2f} {y:.2f}))"\n')
+    gpkg = folder / "buildings.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", str(gpkg), str(csv_path), "-nln", "buildings",
+                    "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO", "-a_srs",
+                    f"EPSG:{settings.PLANDESK_SRID}", "-oo", "AUTODETECT_TYPE=YES", "-gt", "100000"], check=True)
+    csv_path.unlink()
+    return gpkg
+
+
+def viewport(zoom: int, rng: random.Random) -> tuple[str, int]:
+    """A random lon/lat box of VIEW_PX pixels at `zoom` (Web Mercator) inside the square."""
+    lat_scale = math.cos(math.radians(CENTRE[1]))
+    metres_per_px = 156_543.03 * lat_scale / 2**zoom
+    half_w, half_h = VIEW_PX[0] * metres_per_px / 2, VIEW_PX[1] * metres_per_px / 2
+    span = max(0.0, SIDE / 2 - max(half_w, half_h))
+    dx, dy = rng.uniform(-span, span), rng.uniform(-span, span)
+    lon = CENTRE[0] + (dx / (111_320 * lat_scale))
+    lat = CENTRE[1] + dy / 110_574
+    dlon, dlat = half_w / (111_320 * lat_scale), half_h / 110_574
+    return f"{lon - dlon:.6f},{lat - dlat:.6f},{lon + dlon:.6f},{lat + dlat:.6f}", zoom
+
+
+def time_viewports(client: Client, layer: Layer, zoom: int, runs: int) -> dict:
+    rng = random.Random(zoom)
+    times, sizes, counts = [], [], []
+    for _ in range(runs):
+        bbox, z = viewport(zoom, rng)
+        started = time.perf_counter()
+        response = client.get(f"/gis/layers/{layer.code}/features.geojson", {"bbox": bbox, "zoom": z})
+        body = response.content
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, body[:200]
+        sizes.append(len(body))
+        counts.append(body.count(b'"Feature"'))
+    times.sort()
+    return {"zoom": zoom, "runs": runs, "median_ms": statistics.median(times),
+            "p95_ms": times[int(len(times) * 0.95) - 1], "features": statistics.median(counts),
+            "kb": statistics.median(sizes) / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--gpkg", help="reuse a GeoPackage made by an earlier run")
+    args = parser.parse_args()
+    backend = connection.vendor.replace("sqlite", "SpatiaLite").replace("postgresql", "PostGIS")
+    print(f"backend {backend}, {args.n:,} buildings in a {SIDE / 1000:.0f} km square")
+
+    with tempfile.TemporaryDirectory() as folder:
+        if args.gpkg:
+            gpkg = Path(args.gpkg)
+        else:
+            started = time.perf_counter()
+            gpkg = make_gpkg(args.n, Path(folder))
+            print(f"generated {gpkg.stat().st_size / 2**20:.0f} MB GeoPackage in {time.perf_counter() - started:.1f} s")
+        layer, _ = Layer.objects.update_or_create(
+            code="bench-buildings", defaults={"name": "基准测试建筑", "family": Family.BUILDINGS,
+                                              "kind": Kind.BUILDING, "access": Access.STAFF, "style": {}})
+        started = time.perf_counter()
+        version = import_layer(gpkg, layer)
+        elapsed = time.perf_counter() - started
+        print(f"import_layer: {version.report['imported']:,} features in {elapsed:.1f} s "
+              f"({version.report['imported'] / elapsed:,.0f}/s)")
+
+    user, _ = User.objects.get_or_create(username="bench-gis", defaults={"full_name": "bench"})
+    user.add_roles(Role.GIS_KEEPER)
+    client = Client()
+    client.force_login(user)
+    client.get(f"/gis/layers/{layer.code}/features.geojson", {"bbox": viewport(17, random.Random(0))[0]})  # warm
+    for zoom, label in ((12, "city"), (17, "street")):
+        r = time_viewports(client, layer, zoom, args.runs)
+        print(f"viewport {label} z{zoom}: median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
+              f"{r['features']:.0f} features, {r['kb']:.0f} KB ({r['runs']} random views)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from plandesk.accounts.models import Role
+from plandesk.core.nav import NavEntry
+
+STAFF = tuple(Role.values)
+
+NAV = [
+    NavEntry(_("地图"), "gis:map", roles=STAFF, order=60),
+    NavEntry(_("图层目录"), "gis:catalogue", roles=STAFF, order=61),
+    NavEntry(_("规划地图"), "gis:public_map", public=True, order=60),
+]
