@@ -23,12 +23,18 @@ MAX_SITE_FILE = 5 * 1024 * 1024
 def _as_geojson(polygons: list[Polygon], srid: int) -> dict:
     if not polygons:
         raise GeometryError("文件中没有找到面（闭合的用地范围线）")
+    from django.contrib.gis.gdal import GDALException
+
     geom = MultiPolygon(*polygons, srid=srid)
     if not geom.valid:
         from plandesk.gis.geometry import _invalid_message
 
         raise GeometryError(_invalid_message(geom))
-    return to_geojson(geom)
+    try:
+        return to_geojson(geom)
+    except GDALException as exc:
+        raise GeometryError("坐标无法换算为经纬度：请确认坐标为本局坐标系（CGCS2000 3 度带）的"
+                            "X（东）、Y（北）坐标") from exc
 
 
 def from_coordinates(text: str) -> dict:
