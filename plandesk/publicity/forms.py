@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.gis.geometry import GeometryError, parse_site
@@ -110,6 +110,15 @@ class PublicityForm(forms.ModelForm):
             cleaned["venues"] = Subject(cleaned["subject"]).default_venues()
             self.instance.venues = cleaned["venues"]
         return cleaned
+
+    def _update_errors(self, errors):
+        # The model also checks the notice date, which this form does not show: its errors belong to the whole form.
+        if hasattr(errors, "error_dict"):
+            remapped: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                remapped.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
 
     def save(self, commit=True):
         publicity = super().save(commit=False)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_new, name="staff_new"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/notice/", views.staff_notice, name="staff_notice"),
     path("staff/<int:pk>/documents/", views.staff_document, name="staff_document"),
     path("staff/<int:pk>/groups/", views.staff_group, name="staff_group_add"),

@@ -208,6 +208,30 @@ def staff_new(request):
 
 
 @login_required
+def staff_edit(request, pk: int):
+    """Change a draft (a scheduled one goes back to draft first)."""
+    publicity = _staff_publicity(request, pk)
+    if publicity.status != Status.DRAFT:
+        messages.error(request, _("只能修改草稿；已安排的公示请先撤回为草稿"))
+        return _back(pk)
+    before = {"title": publicity.title, "starts_on": publicity.starts_on, "ends_on": publicity.ends_on,
+              "venues": list(publicity.venues)}
+    initial = {"case_number": publicity.case.number if publicity.case_id else "",
+               "site_geojson": json.dumps(to_geojson(publicity.site)) if publicity.site else ""}
+    form = PublicityForm(request.POST or None, instance=publicity, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            publicity = form.save()
+            record("publicity.edited", publicity, before=before,
+                   after={"title": publicity.title, "starts_on": publicity.starts_on, "ends_on": publicity.ends_on,
+                          "venues": list(publicity.venues)}, summary=f"修改公示 {publicity.title[:60]}")
+        messages.success(request, _("公示已修改。"))
+        return _back(pk)
+    return render(request, "publicity/staff_new.html", {"form": form, "publicity": publicity},
+                  status=400 if form.errors else 200)
+
+
+@login_required
 def staff_detail(request, pk: int, *, notice_form=None, document_form=None, status=200):
     publicity = _staff_publicity(request, pk)
     opinions = list(publicity.opinions.select_related("group", "duplicate_of", "moderated_by"))

@@ -121,3 +121,18 @@ def test_it_refuses_the_outsider_and_the_public(client, running, opinions, outsi
     for method, url in urls:
         assert getattr(client, method)(url, {"decision": "accept"}).status_code == 403, url
     assert Opinion.objects.get(pk=opinions[0].pk).status == OpinionStatus.PENDING
+
+
+def test_it_renders_the_case_summary_for_other_apps_pages(running, opinions, member, case):
+    from django.template import Context, Template
+
+    running.case = case
+    running.save(update_fields=["case"])
+    opinions[0].accept(actor=member)
+    OpinionGroup.objects.create(publicity=running, title="绿化", response="将增加乔木。")
+    opinions[0].classify(OpinionGroup.objects.get(), actor=member)
+    html = Template("{% load publicity %}{% publicity_summary case %}").render(Context({"case": case}))
+    assert "公示意见汇总" in html and running.title in html and "将增加乔木。" in html
+    assert "意见 4 条：有效 1" in html
+    assert Template("{% load publicity %}{% publicity_summary case True %}").render(Context({"case": case})).strip() \
+        == ""

@@ -74,3 +74,19 @@ def test_it_shows_the_office_what_is_at_risk(client, draft, travel):
     assert draft.title in page and "未登记" in page
     workbench = client.get("/workbench/").content.decode()
     assert "公示预警" in workbench and draft.title in workbench
+
+
+def test_it_edits_a_draft_but_not_into_a_late_notice(client, member, draft):
+    client.force_login(member)
+    draft.record_notice(outlet="城市日报", notice_on=date(2026, 12, 1), text="")
+    url = f"/publicity/staff/{draft.pk}/edit/"
+    assert client.get(url).status_code == 200
+    earlier = {**NEW, "starts_on": "2026-12-05", "ends_on": "2026-12-14"}
+    response = client.post(url, earlier)
+    assert response.status_code == 400 and "公告最迟 2026-11-30" in response.content.decode()
+    assert Publicity.objects.get(pk=draft.pk).starts_on == date(2026, 12, 7)
+    later = {**NEW, "starts_on": "2026-12-08", "ends_on": "2026-12-17"}
+    assert client.post(url, later).status_code == 302
+    stored = Publicity.objects.get(pk=draft.pk)
+    assert stored.starts_on == date(2026, 12, 8) and stored.notice_due_on == date(2026, 12, 3)
+    assert stored.site is not None  # kept from before through the form's GeoJSON
