@@ -95,6 +95,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
     inlines = [MaterialInline]
     list_display = ("name", "item_code", "number", "is_current", "category", "promised_days", "created_at")
     list_filter = ("is_current", "category", "handling_level")
+    list_select_related = ("item",)
     search_fields = ("name", "item__code")
     fieldsets = (
         (None, {"fields": ("item", "name", "category", "summary", "legal_basis")}),

@@ -36,9 +36,10 @@ class ErrorOut(Schema):
     message: str
 
 
-def _item_out(version: ItemVersion) -> dict:
+def _item_out(item: Item) -> dict:
+    version: ItemVersion = item.current
     return {
-        "code": version.item.code,
+        "code": item.code,
         "name": version.name,
         "category": version.category,
         "time_limit_days": version.promised_days,
@@ -54,7 +55,7 @@ def _published():
 @router.get("/items", response=list[ItemOut], auth=None)
 def list_items(request):
     """The approval items in force, each with its promised time limit (working days) and materials."""
-    return [_item_out(item.current) for item in _published()]
+    return [_item_out(item) for item in _published()]
 
 
 @router.get("/items/{code}", response={200: ItemDetailOut, 404: ErrorOut}, auth=None)
@@ -63,4 +64,4 @@ def get_item(request, code: str):
     item = _published().filter(code=code).first()
     if item is None:
         raise ApiError(404, "not_found", f"没有编码为“{code}”的审批事项")
-    return {**_item_out(item.current), "form_schema": item.current.form_schema}
+    return {**_item_out(item), "form_schema": item.current.form_schema}

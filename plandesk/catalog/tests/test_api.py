@@ -54,6 +54,11 @@ def test_it_shows_one_item_with_its_form_schema(api, catalogue):
     assert {k: v for k, v in body.items() if k != "form_schema"} == listed
 
 
+def test_the_list_costs_the_same_few_queries_for_any_number_of_items(api, catalogue, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        assert len(api.get("/api/v1/items").json()) == 11
+
+
 def test_the_detail_follows_the_current_version(api, catalogue):
     catalogue["verification"].current.revise(promised_days=6)
     assert api.get("/api/v1/items/verification").json()["time_limit_days"] == 6
