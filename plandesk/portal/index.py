@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_delete, post_save
 
 from plandesk.core.registry import app_modules
@@ -62,12 +62,12 @@ def remove_object(obj) -> None:
 
 
 def _gram_rows(entry: SearchEntry, doc: Document) -> list[SearchGram]:
-    rows = []
-    for in_title, text in ((True, doc.title), (False, doc.body)):
+    counts: dict[str, list[int]] = {}
+    for slot, text in ((0, doc.title), (1, doc.body)):
         pairs, singles = text_grams(text)
         for gram, count in (*pairs.items(), *singles.items()):
-            rows.append(SearchGram(entry=entry, gram=gram, in_title=in_title, count=count))
-    return rows
+            counts.setdefault(gram, [0, 0])[slot] += count
+    return [SearchGram(entry=entry, gram=gram, title_count=t, body_count=b) for gram, (t, b) in counts.items()]
 
 
 # --- registration -------------------------------------------------------------------------------------------
@@ -158,18 +158,24 @@ def search_index(query: str, user, on: date | None = None, kinds: Iterable[str] 
         return []
     on = on or timezone.localdate()
     needed = max(1, math.ceil(len(grams) * MATCH_SHARE))
-    rows = (
-        SearchGram.objects.filter(gram__in=grams, entry__in=visible_entries(user, on, kinds))
+    # Grams first (through the (gram, entry) index), visibility second: asking the gram query to check each
+    # entry's visibility made SQLite walk every gram of every visible entry instead.
+    matching = (
+        SearchGram.objects.filter(gram__in=grams)
         .values("entry_id")
         .annotate(
-            matched=Count("gram", distinct=True),
-            title_matched=Count("gram", filter=Q(in_title=True), distinct=True),
-            hits=Sum("count"),
+            matched=Count("id"),
+            title_matched=Count("id", filter=Q(title_count__gt=0)),
+            hits=Sum(F("title_count") + F("body_count")),
         )
         .filter(matched__gte=needed)
-        .order_by("-title_matched", "-matched", "-hits", "entry_id")[:CANDIDATES]
     )
-    stats = {row["entry_id"]: row for row in rows}
+    visible = set(
+        visible_entries(user, on, kinds).filter(id__in=matching.values("entry_id")).values_list("id", flat=True)
+    )
+    rows = [row for row in matching if row["entry_id"] in visible]
+    rows.sort(key=lambda r: (-r["title_matched"], -r["matched"], -r["hits"], r["entry_id"]))
+    stats = {row["entry_id"]: row for row in rows[:CANDIDATES]}
     entries = SearchEntry.objects.in_bulk(list(stats))
     terms = [normalize_text(t) for t in query_terms(query)]
     hits = []

@@ -75,12 +75,15 @@ class SearchEntry(models.Model):
 
 
 class SearchGram(models.Model):
-    """A character bigram (or a single character) of an entry, counted in its title or its body."""
+    """A character bigram (or a single character) of an entry: how often it occurs in the title and in the body.
+
+    One row per (entry, gram), so a query counts matched grams with a plain COUNT (no DISTINCT).
+    """
 
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="grams")
     gram = models.CharField(max_length=2)
-    in_title = models.BooleanField(default=False)
-    count = models.PositiveIntegerField(default=1)
+    title_count = models.PositiveIntegerField(default=0)
+    body_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["gram", "entry"], name="portal_gram_lookup")]

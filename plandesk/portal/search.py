@@ -7,8 +7,11 @@ Any plandesk app may offer `plandesk/<app>/search.py` with
 and the portal gathers the hits of every provider (found through `app_modules("search")`, in layer order),
 ranks them by `score` (higher first) and shows them. `user` may be anonymous: a provider returns only what that
 person may see. `snippet` is safe HTML (escaped text with `<mark>` around the matches); build it with
-`highlight()` below. Providers that keep their text in the portal's own bigram index (handbook, regulations,
-notices; catalog's guides may too) call `plandesk.portal.index.search_index(...)`.
+`highlight()` below.
+
+Or, simpler, let the portal's bigram index do the work: declare `INDEXED = {Model: documents}` in your search.py
+(see `plandesk.portal.index`), and the portal's own provider below searches, ranks and highlights those records
+(the handbook, regulations and notices work this way).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ class SearchHit:
     title: str
     url: str
     snippet: str  # safe HTML: escaped text, matches wrapped in <mark>
-    score: float  # higher is better; a title match should outrank any body match
+    # Higher is better, on one scale for every provider (the portal merges all hits by score): 1000 or more when
+    # the title holds every word of the query, below 1000 otherwise (the bigram index scores body matches 0–500).
+    score: float
 
 
 def normalize_query(query: str | None) -> str:

@@ -1,8 +1,10 @@
 """The portal's pages: home with every section, search results, notices, the case query's front door."""
 
+from django.test import override_settings
 from django.urls import reverse
 
 from plandesk.portal.models import Notice
+from plandesk.portal.sections import case_query_url
 
 
 def test_it_serves_the_home_page_at_the_root(client, library):
@@ -19,12 +21,24 @@ def test_it_serves_the_home_page_at_the_root(client, library):
     assert reverse("portal:home") == "/"
 
 
-def test_it_posts_the_case_query_to_a_page_that_exists(client, db):
-    page = client.get("/").content.decode()
-    assert 'action="/query/"' in page or "public" in page
+def test_it_posts_the_case_query_to_the_public_query(client, db):
+    url = case_query_url()
+    assert f'action="{url}"' in client.get("/").content.decode()
+    response = client.post(url, {"case_number": "2026000001", "password": "12345678"})
+    assert response.status_code in (200, 404)  # the window's query answers an unknown case with 404
+    assert "查询" in response.content.decode()
+    # The portal's own front door links to the real query once it exists.
+    if url != reverse("portal:case_query"):
+        assert url in client.get("/query/").content.decode()
+
+
+@override_settings(ROOT_URLCONF="plandesk.portal.tests.urls_without_query")
+def test_it_says_coming_soon_while_there_is_no_public_query(client, db):
+    assert case_query_url() == "/query/"
+    assert 'action="/query/"' in client.get("/").content.decode()
     response = client.post("/query/", {"case_number": "2026000001", "password": "12345678"})
     assert response.status_code == 200
-    assert "即将开放" in response.content.decode()
+    assert "即将开放" in response.content.decode() and "027-8000 1235" in response.content.decode()
 
 
 def test_it_rejects_a_cross_site_post_to_the_case_query(db):
