@@ -69,14 +69,16 @@ class InvalidInput(WorkflowError):
 
 # --- process definitions -----------------------------------------------------------------------------------------
 
-_parsed: dict[int, engine.ParsedProcess] = {}
+_parsed: dict[tuple[int, int], engine.ParsedProcess] = {}
 
 
 def parsed_definition(definition: ProcessDefinition) -> engine.ParsedProcess:
-    parsed = _parsed.get(definition.pk)
+    # Keyed by the text too: a stored version never changes, but a test database hands out its ids again.
+    key = (definition.pk, hash(definition.bpmn_xml))
+    parsed = _parsed.get(key)
     if parsed is None:
         parsed = engine.parse_process(definition.bpmn_xml)
-        _parsed[definition.pk] = parsed
+        _parsed[key] = parsed
     return parsed
 
 
@@ -181,24 +183,26 @@ def start_case(case: Case, *, actor=None, process_id: str | None = None) -> list
     with transaction.atomic():
         wf = engine.start(parsed, _case_data(case))
         instance = ProcessInstance.objects.create(case=case, definition=definition, state="{}")
-        created = _sync(instance, wf, parsed, actor=actor)
+        events: list[CaseEvent] = []
+        created = _sync(instance, wf, parsed, actor=actor, events=events)
+        _write_events(events)
         _save(instance, wf)
         record("workflow.started", instance, after={"case": case.number, "process": str(definition)},
                summary=f"{case.number} 启动流程 {definition}", actor=actor)
     return created
 
 
-# Live workflows of this process, by instance: (revision, workflow). A workflow is taken out while a transaction
-# works on it and put back only after that transaction commits, so a rollback never leaves a changed object here;
-# the revision read under the row lock tells whether it is still the stored state.
+# Live workflows of this process, by instance: (the JSON it was saved as, workflow). A workflow is taken out while a
+# transaction works on it and put back only after that transaction commits, so a rollback never leaves a changed
+# object here; it is used only when the state read under the row lock is exactly the JSON it was saved as.
 ENGINE_CACHE = True
-_live: dict[int, tuple[int, object]] = {}
+_live: dict[int, tuple[str, object]] = {}
 _LIVE_MAX = 256
 
 
 def _load(instance: ProcessInstance):
     cached = _live.pop(instance.pk, None) if ENGINE_CACHE else None
-    if cached is not None and cached[0] == instance.revision:
+    if cached is not None and cached[0] == instance.state:
         return cached[1]
     return engine.loads(instance.state)
 
@@ -210,12 +214,12 @@ def _save(instance: ProcessInstance, wf) -> None:
     fields = ["state", "next_timer_at", "revision", "status", "completed_at"]
     instance.save(update_fields=fields)
     if ENGINE_CACHE and instance.status == InstanceStatus.RUNNING:
-        pk, revision = instance.pk, instance.revision
+        pk, state = instance.pk, instance.state
 
         def keep() -> None:
             if len(_live) >= _LIVE_MAX:
                 _live.pop(next(iter(_live)))
-            _live[pk] = (revision, wf)
+            _live[pk] = (state, wf)
 
         transaction.on_commit(keep)
 
@@ -257,8 +261,12 @@ def _resolve_post(step: engine.StepSpec, case: Case):
     return post
 
 
-def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=None) -> list[Task]:
-    """Make the task table match the engine: new ready user tasks get rows, rows no longer ready are cancelled."""
+def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=None,
+          events: list[CaseEvent] | None = None) -> list[Task]:
+    """Make the task table match the engine: new ready user tasks get rows, rows no longer ready are cancelled.
+
+    History rows go to `events` (written together, in order, by the caller or before the case changes status)."""
+    events = [] if events is None else events
     case = instance.case
     now = timezone.now()
     ready = {str(t.id): t for t in engine.ready_user_tasks(wf)}
@@ -269,10 +277,12 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
                                                   version=F("version") + 1)
     known = {row.spiff_id for row in open_rows}
     created = []
-    pauses = case.pause_intervals()
+    pauses = None
     for spiff_id, spiff_task in ready.items():
         if spiff_id in known:
             continue
+        if pauses is None:
+            pauses = case.pause_intervals()
         step = parsed.steps.get(spiff_task.task_spec.name) or engine._step_from_spec(spiff_task.task_spec)
         post = _resolve_post(step, case)
         days = step.time_limit_days or (post.time_limit_days if post is not None and post.time_limit_days else 0)
@@ -284,10 +294,11 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
             form_schema=step.form_schema,
         )
         created.append(task)
-        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.STEP_STARTED, at=now, actor=None,
-                                 summary=f"{step.name}（{post.name if post else step.lane}）",
-                                 data={"task": task.pk, "step": step.id})
+        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.STEP_STARTED, at=now, actor=None,
+                                summary=f"{step.name}（{post.name if post else step.lane}）",
+                                data={"task": task.pk, "step": step.id}))
     if wf.is_completed() and instance.status == InstanceStatus.RUNNING:
+        _write_events(events)
         instance.status = InstanceStatus.COMPLETED
         instance.completed_at = now
         outcome = _outcome(instance, parsed)
@@ -295,6 +306,12 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
         if case.status == CaseStatus.IN_PROGRESS:
             case.mark_ready_for_pickup(outcome, actor=actor)
     return created
+
+
+def _write_events(events: list[CaseEvent]) -> None:
+    if events:
+        CaseEvent.objects.bulk_create(events)
+        events.clear()
 
 
 def _outcome(instance: ProcessInstance, parsed: engine.ParsedProcess) -> str:
@@ -436,6 +453,23 @@ def complete_meeting_task(case: Case, kind: str, decision: str, opinion: str, de
                      stored_decision=decision)
 
 
+# --- reading progress (for the public query and the phone line: no staff names, no opinions) -----------------------
+
+def current_steps(case: Case) -> list[dict]:
+    """The steps now open: name, when it arrived, its due date."""
+    from plandesk.workdays.calendar import local_date
+
+    return [{"name": t.name, "started_at": t.created_at, "due_date": local_date(t.due_at) if t.due_at else None}
+            for t in case.tasks.filter(state=TaskState.OPEN).order_by("created_at", "id")]
+
+
+def step_history(case: Case) -> list[dict]:
+    """The steps finished so far: name, started, finished (cancelled ones left out)."""
+    return [{"name": t.name, "started_at": t.created_at, "finished_at": t.completed_at}
+            for t in case.tasks.filter(state__in=[TaskState.COMPLETED, TaskState.LAPSED]).order_by("completed_at",
+                                                                                                   "id")]
+
+
 # --- working a task ----------------------------------------------------------------------------------------------
 
 def _validate_form(task: Task, form: dict | None) -> dict | None:
@@ -529,22 +563,23 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
                 f"{task.step_id}_opinion": opinion,
                 f"{task.step_id}_form": form,
             })
-        created = _sync(instance, wf, parsed, actor=user)
-        _save(instance, wf)
         label = Decision(stored_decision or decision).label
         kind = (CaseEvent.Kind.LAPSED if lapsed else CaseEvent.Kind.MEETING if meeting_ref or task.is_meeting
                 else CaseEvent.Kind.RETURNED if decision == Decision.RETURN else CaseEvent.Kind.STEP_DONE)
         post_name = task.post.name if task.post_id else task.lane
-        CaseEvent.objects.create(case=task.case, kind=kind, actor=None if lapsed else user, at=now,
-                                 summary=f"{task.name}：{label}" + (f"（{post_name}）" if lapsed else ""),
-                                 detail=opinion, data={"task": task.pk, "decision": stored_decision or decision,
-                                                       "post": task.post.code if task.post_id else task.lane,
-                                                       "meeting": meeting_ref})
+        events = [CaseEvent(case=instance.case, kind=kind, actor=None if lapsed else user, at=now,
+                            summary=f"{task.name}：{label}" + (f"（{post_name}）" if lapsed else ""),
+                            detail=opinion, data={"task": task.pk, "decision": stored_decision or decision,
+                                                  "post": task.post.code if task.post_id else task.lane,
+                                                  "meeting": meeting_ref})]
+        created = _sync(instance, wf, parsed, actor=user, events=events)
+        _write_events(events)
+        _save(instance, wf)
         record("workflow.task_lapsed" if lapsed else "workflow.task_completed", task,
                before={"state": TaskState.OPEN, "version": version},
                after={"state": TaskState.LAPSED if lapsed else TaskState.COMPLETED, "decision": stored_decision
                       or decision, "post": task.post.code if task.post_id else task.lane},
-               summary=f"{task.case.number} {task.name} {label}", actor=None if lapsed else user)
+               summary=f"{instance.case.number} {task.name} {label}", actor=None if lapsed else user)
     return created
 
 
@@ -715,7 +750,9 @@ def run_due_timers(now: datetime | None = None) -> int:
                 continue
             wf = _load(instance)
             engine.refresh_timers(wf)
-            _sync(instance, wf, parsed_definition(instance.definition))
+            events: list[CaseEvent] = []
+            _sync(instance, wf, parsed_definition(instance.definition), events=events)
+            _write_events(events)
             _save(instance, wf)
             count += 1
     return count

@@ -160,3 +160,14 @@ def test_it_moves_open_deadlines_when_the_calendar_changes(bureau):
     case.refresh_from_db()
     assert calendar.working_days_between(calendar.local_date(due_before), calendar.local_date(task.due_at)) == 1
     assert task.due_at > due_before and case.expected_pickup_date > pickup_before
+
+
+def test_it_reports_progress_for_the_public_without_staff_names(bureau):
+    case = bureau.new_case("permit")
+    services.complete_task(open_task(case).pk, bureau["handler1"], decision="approve", opinion="内部意见",
+                           form=REVIEW_FORM)
+    current = services.current_steps(case)
+    assert [s["name"] for s in current] == ["处务会"] and current[0]["due_date"]
+    history = services.step_history(case)
+    assert [s["name"] for s in history] == ["承办审查"] and history[0]["finished_at"]
+    assert "handler1" not in repr(current + history) and "内部意见" not in repr(current + history)
