@@ -306,4 +306,46 @@ REGULATIONS = [
             "- 住宅建筑日照标准按气候区和城区人口规模确定；老年人居住建筑日照标准不应低于冬至日日照时数 2 小时。"
         ),
     },
+    {
+        "code": "site-selection-measures-1991",
+        "title": "建设项目选址规划管理办法",
+        "kind": K.NORMATIVE_DOCUMENT,
+        "issuing_body": "建设部、国家计划委员会",
+        "document_number": "建规〔1991〕583号",
+        "promulgated_on": date(1991, 8, 23),
+        "effective_on": date(1991, 8, 23),
+        "summary": (
+            "规定建设项目选址意见书的适用范围、内容和审批权限：城市规划行政主管部门应当参加建设项目前期的选址工作，"
+            "按照城市规划审查建设项目的选址和布局，核发选址意见书。选址意见书载明建设项目的基本情况和规划选址的"
+            "主要依据、用地范围与具体规划要求。"
+        ),
+    },
+    {
+        "code": "urban-roads-regulations",
+        "title": "城市道路管理条例",
+        "kind": K.ADMINISTRATIVE_REGULATION,
+        "issuing_body": "国务院",
+        "document_number": "国务院令第198号",
+        "promulgated_on": date(1996, 6, 4),
+        "effective_on": date(1996, 10, 1),
+        "amended_on": date(2019, 3, 24),
+        "summary": (
+            "规范城市道路的规划、建设、养护、维修和路政管理。依附于城市道路建设各种管线、杆线等设施的，"
+            "应当经市政工程行政主管部门批准方可建设；城市道路的建设应当符合城市规划。"
+        ),
+    },
+    {
+        "code": "underground-pipeline-archives-measures",
+        "title": "城市地下管线工程档案管理办法",
+        "kind": K.DEPARTMENTAL_RULE,
+        "issuing_body": "建设部",
+        "document_number": "建设部令第136号",
+        "promulgated_on": date(2005, 1, 7),
+        "effective_on": date(2005, 5, 1),
+        "amended_on": date(2019, 3, 13),
+        "summary": (
+            "地下管线工程开工前，建设单位应当查询施工地段的地下管线工程档案；工程竣工验收前，应当进行竣工测量，"
+            "形成准确的竣工测量数据文件和管线工程测量图，并在竣工验收后三个月内向城建档案管理机构移交档案。"
+        ),
+    },
 ]

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from plandesk.handbook.models import (
@@ -19,6 +20,7 @@ from plandesk.handbook.models import (
     is_staff_reader,
     today,
 )
+from plandesk.handbook.services import citing_items
 
 
 def _reading_date(request) -> date:
@@ -106,4 +108,11 @@ def regulations(request):
 
 def regulation(request, code: str):
     obj = get_object_or_404(Regulation.objects.visible_to(request.user).select_related("replaced_by"), code=code)
-    return render(request, "handbook/regulation.html", {"regulation": obj, "status": obj.status()})
+    items = []
+    for item in citing_items(obj):
+        try:
+            url = reverse("catalog:item", args=[item.code])
+        except NoReverseMatch:
+            url = None
+        items.append({"name": item.name, "url": url})
+    return render(request, "handbook/regulation.html", {"regulation": obj, "status": obj.status(), "items": items})

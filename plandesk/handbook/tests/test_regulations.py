@@ -41,3 +41,17 @@ def test_it_resolves_citations_by_code_and_by_title(regulation):
     html = template.render(Context({"basis": "《城乡规划法》第三十八条、《不存在法》<b>"}))
     assert '<a href="/handbook/regulations/urban-rural-planning-law/">《城乡规划法》</a>' in html
     assert "《不存在法》&lt;b&gt;" in html
+
+
+def test_it_lists_the_catalogue_items_that_cite_a_regulation(client, regulation):
+    from plandesk.catalog.models import Category, Item, ItemVersion
+
+    item = Item.objects.create(code="land_use_permit")
+    version = ItemVersion.objects.create(
+        item=item, number=1, is_current=True, name="建设用地规划许可证核发", category=Category.LICENCE,
+        legal_basis="《中华人民共和国城乡规划法》第三十七条", statutory_days=20, promised_days=15,
+        process_id="plandesk_two_meetings")
+    Item.objects.filter(pk=item.pk).update(current=version)
+    page = client.get(regulation.get_absolute_url()).content.decode()
+    assert "以本法规为依据的审批事项" in page
+    assert 'href="/guide/land_use_permit/"' in page and "建设用地规划许可证核发" in page
