@@ -88,3 +88,12 @@ def test_it_withdraws_and_refuses_only_open_cases(version, office):
     with pytest.raises(CaseError):
         case.refuse("材料不全")
     assert Case.objects.get(pk=case.pk).status == CaseStatus.WITHDRAWN
+
+
+def test_it_shows_cases_read_only_in_the_admin(version, office, administrator, client):
+    case = register(version, office)
+    client.force_login(administrator)
+    assert client.get("/admin/cases/case/").status_code == 200
+    page = client.get(f"/admin/cases/case/{case.pk}/change/")
+    assert page.status_code == 200 and case.number in page.content.decode()
+    assert client.get("/admin/cases/case/add/").status_code == 403

@@ -171,3 +171,13 @@ def test_it_reports_progress_for_the_public_without_staff_names(bureau):
     history = services.step_history(case)
     assert [s["name"] for s in history] == ["承办审查"] and history[0]["finished_at"]
     assert "handler1" not in repr(current + history) and "内部意见" not in repr(current + history)
+
+
+def test_it_sends_a_case_back_when_a_meeting_asks_for_revision(bureau):
+    case = bureau.new_case("permit")
+    services.complete_task(open_task(case).pk, bureau["handler1"], decision="approve", form=REVIEW_FORM)
+    nxt = services.complete_meeting_task(case, "division", "revise", "补充日照分析后再议", bureau["head1"], "M-3")
+    assert [t.step_id for t in nxt] == ["review"]
+    meeting = case.tasks.get(step_id="division_meeting")
+    assert meeting.decision == "revise" and meeting.state == TaskState.COMPLETED
+    assert case.events.filter(kind="meeting", detail="补充日照分析后再议").exists()
