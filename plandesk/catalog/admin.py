@@ -60,8 +60,12 @@ class ItemVersionForm(forms.ModelForm):
     form_schema = PrettyJSONField(
         label=_("申请表结构（JSON Schema）"),
         help_text=_("JSON Schema Draft 2020-12，顶层为 object，每个属性须有中文 title"),
+        widget=forms.Textarea(attrs={"rows": 28, "cols": 110, "style": "font-family: monospace"}),
     )
-    procedure = PrettyJSONField(label=_("办理程序"), required=False, help_text=_("按顺序列出的办理步骤（字符串数组）"))
+    procedure = PrettyJSONField(
+        label=_("办理程序"), required=False, help_text=_("按顺序列出的办理步骤（字符串数组）"),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 110}),
+    )
 
     class Meta:
         model = ItemVersion
@@ -71,8 +75,6 @@ class ItemVersionForm(forms.ModelForm):
             "publicity_required", "fee", "form_schema", "change_note",
         )
         widgets = {
-            "form_schema": forms.Textarea(attrs={"rows": 24, "cols": 100, "style": "font-family: monospace"}),
-            "procedure": forms.Textarea(attrs={"rows": 6, "cols": 100}),
             "legal_basis": forms.Textarea(attrs={"rows": 3, "cols": 100}),
             "summary": forms.Textarea(attrs={"rows": 3, "cols": 100}),
         }

@@ -54,6 +54,32 @@ def _where(path) -> str:
     return "/".join(parts) if parts else "根"
 
 
+_JSON_TYPES_ZH = {
+    "object": "对象", "array": "数组", "string": "字符串", "number": "数字", "integer": "整数",
+    "boolean": "布尔值", "null": "null",
+}
+
+
+def _schema_error_zh(exc: SchemaError) -> str:
+    where = _where(exc.path)
+    path = list(exc.path)
+    if path and path[-1] == "type":
+        return (
+            f"位置“{where}”的类型 {exc.instance!r} 不存在，"
+            "应为 object、array、string、number、integer、boolean、null 之一"
+        )
+    if exc.validator == "type":
+        wanted = exc.validator_value if isinstance(exc.validator_value, list) else [exc.validator_value]
+        names = "或".join(_JSON_TYPES_ZH.get(str(w), str(w)) for w in wanted)
+        return f"位置“{where}”的值须为{names}，当前为 {exc.instance!r}"
+    if exc.validator == "uniqueItems":
+        return f"位置“{where}”的列表有重复项"
+    if exc.validator == "minItems":
+        return f"位置“{where}”的列表不能为空"
+    keyword = _KEYWORDS_ZH.get(str(exc.validator), str(exc.validator))
+    return f"位置“{where}”的{keyword}不合规范（{exc.message}）"
+
+
 def schema_errors(schema: Any) -> list[str]:
     """Why `schema` is not a usable application form schema, in Chinese; empty when it is."""
     if not isinstance(schema, dict):
@@ -64,11 +90,7 @@ def schema_errors(schema: Any) -> list[str]:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        keyword = _KEYWORDS_ZH.get(str(exc.validator), str(exc.validator))
-        return [
-            "申请表结构不是有效的 JSON Schema（Draft 2020-12）："
-            f"位置“{_where(exc.path)}”的{keyword}不合规范（{exc.message}）"
-        ]
+        return [f"申请表结构不是有效的 JSON Schema（Draft 2020-12）：{_schema_error_zh(exc)}"]
     problems = []
     if schema.get("type") != "object":
         problems.append("申请表结构的顶层须为对象：请设置 \"type\": \"object\"")
