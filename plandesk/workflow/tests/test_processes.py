@@ -3,6 +3,8 @@ saved and restored between every step (as SpiffWorkflow's own tests do)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pytest
 
 from plandesk.cases.models import CaseStatus, Outcome
@@ -20,11 +22,35 @@ FORMS = {
 }
 
 
+class Mode(str):
+    """"live": the engine object stays in memory between steps (each step's commit hands it back);
+    "restored": the engine JSON is saved and restored between every step."""
+
+    loads: list
+
+
 @pytest.fixture(params=["live", "restored"])
-def engine_mode(request, monkeypatch):
-    monkeypatch.setattr(services, "ENGINE_CACHE", request.param == "live")
+def engine_mode(request, monkeypatch, django_capture_on_commit_callbacks):
+    from plandesk.workflow import engine
+
+    mode = Mode(request.param)
+    mode.loads = []
+    real_loads = engine.loads
+
+    def counting_loads(state):
+        mode.loads.append(1)
+        return real_loads(state)
+
+    monkeypatch.setattr(engine, "loads", counting_loads)
+    monkeypatch.setattr(services, "ENGINE_CACHE", mode == "live")
     services._live.clear()
-    return request.param
+    global STEP_CONTEXT
+    STEP_CONTEXT = (lambda: django_capture_on_commit_callbacks(execute=True)) if mode == "live" else None
+    yield mode
+    STEP_CONTEXT = None
+
+
+STEP_CONTEXT = None
 
 
 def worker_of(task: Task):
@@ -50,12 +76,13 @@ def work(case, decisions: dict[str, str] | None = None, restore: bool = False, s
             instance.state = engine.dumps(engine.loads(instance.state))
             instance.save(update_fields=["state"])
         decision = decisions.get(task.step_id, "approve")
-        if task.meeting_kind:
-            chair = worker_of(task)
-            services.complete_meeting_task(case, task.meeting_kind, decision, f"{task.name}意见", chair, "M-1")
-        else:
-            services.complete_task(task.pk, worker_of(task), decision=decision, opinion=f"{task.name}意见",
-                                   form=FORMS.get(task.step_id), version=task.version)
+        with STEP_CONTEXT() if STEP_CONTEXT else nullcontext():
+            if task.meeting_kind:
+                chair = worker_of(task)
+                services.complete_meeting_task(case, task.meeting_kind, decision, f"{task.name}意见", chair, "M-1")
+            else:
+                services.complete_task(task.pk, worker_of(task), decision=decision, opinion=f"{task.name}意见",
+                                       form=FORMS.get(task.step_id), version=task.version)
         done.append(task.step_id)
     raise AssertionError("process did not end")
 
@@ -64,6 +91,10 @@ def test_it_runs_the_two_meetings_process_to_the_output_window(bureau, engine_mo
     case = bureau.new_case("permit")
     steps = work(case, restore=engine_mode == "restored")
     assert steps == ["review", "division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    if engine_mode == "live":
+        assert len(engine_mode.loads) == 1  # only the first step read the JSON: the engine stayed in memory
+    else:
+        assert len(engine_mode.loads) >= 2 * len(steps)
     case.refresh_from_db()
     assert case.status == CaseStatus.READY_FOR_PICKUP
     assert case.outcome == Outcome.APPROVED
