@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from plandesk.appointments.models import Appointment, BlockedPeriod, BookingAttempt, ReceptionHours, Slot
@@ -148,6 +149,13 @@ def online_suspension_until(phone: str, now: datetime | None = None) -> datetime
     return until if until > now else None
 
 
+def _lock_phone(phone: str) -> None:
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"appointments:{phone}".encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def new_card_number(day: date) -> str:
     """12 digits, typeable on a phone keypad: the date of the consultation and six random digits."""
     while True:
@@ -176,9 +184,12 @@ def book(
         raise BookingError(409, "slot_taken", "该时段已被预约，请选择其他时段")
     if not is_free(slot, now):
         raise BookingError(409, "slot_unavailable", "该时段不可预约（已过时、停止预约或非工作日）")
-    _check_phone_limits(applicant.phone, channel, now)
     try:
         with transaction.atomic():
+            # The per-phone limit is checked under a lock on the phone number, so racing requests cannot all pass it
+            # (SQLite: the IMMEDIATE transaction already serialises writers; PostgreSQL: an advisory lock).
+            _lock_phone(applicant.phone)
+            _check_phone_limits(applicant.phone, channel, now)
             appointment = Appointment.objects.create(
                 card_number=new_card_number(timezone.localdate(slot.starts_at)), slot=slot,
                 name=applicant.name, organization=applicant.organization, phone=applicant.phone,
