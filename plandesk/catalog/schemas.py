@@ -111,6 +111,11 @@ def form_errors(schema: dict, form: Any) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in sorted(validator.iter_errors(form), key=lambda e: list(map(str, e.absolute_path))):
         path = [str(part) for part in error.absolute_path]
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for name in sorted(set(error.instance) - allowed):
+                errors.setdefault(".".join([*path, name]), f"“{name}”不是本申请表的栏目")
+            continue
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else ""
             path = [*path, missing]
@@ -142,8 +147,6 @@ def _form_message(error, title: str) -> str:
         return f"“{title}”长度须{'至少' if rule == 'minLength' else '至多'} {value} 个字符"
     if rule == "pattern":
         return f"“{title}”格式不正确"
-    if rule == "additionalProperties":
-        return f"申请表含有未定义的栏目：{error.message}"
     return f"“{title}”不符合要求（{error.message}）"
 
 

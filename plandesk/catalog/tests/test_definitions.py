@@ -83,5 +83,7 @@ def test_a_complete_construction_permit_form_passes_and_a_bad_one_is_named_in_ch
     errors = form_errors(schema, {**form, "green_ratio_pct": 130, "land_use_class": "X", "height_m": "高"})
     assert set(errors) == {"green_ratio_pct", "land_use_class", "height_m"}
     assert "绿地率" in errors["green_ratio_pct"]
+    assert form_errors(schema, {**form, "colour": "红"}) == {"colour": "“colour”不是本申请表的栏目"}
+    assert form_errors(schema, [1]) == {"form": "“申请表”须为对象"}
     missing = {k: v for k, v in form.items() if k != "floor_area_ratio"}
     assert "容积率" in form_errors(schema, missing)["floor_area_ratio"]
