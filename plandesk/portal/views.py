@@ -62,6 +62,24 @@ def _guides_section() -> dict:
     return section
 
 
+def _publicity_section() -> dict:
+    """Publicity running today, from the publicity app when it is there."""
+    section = fallback_section("publicity")
+    try:
+        from plandesk.publicity.models import Publicity
+
+        running = list(Publicity.objects.current().order_by("ends_on")[:5])
+    except Exception:  # the publicity app not installed or not migrated: the slot keeps its link
+        running = []
+    for publicity in running:
+        section["items"].append({
+            "title": publicity.title, "url": publicity.get_absolute_url(),
+            "meta": _("公示期 %(start)s 至 %(end)s") % {"start": f"{publicity.starts_on:%Y-%m-%d}",
+                                                      "end": f"{publicity.ends_on:%Y-%m-%d}"},
+        })
+    return section
+
+
 def _regulation_order(regulation: Regulation):
     """Laws first, then regulations, rules, documents and standards (the order of RegulationKind)."""
     return (RegulationKind.values.index(regulation.kind), regulation.title)
@@ -75,6 +93,8 @@ def home(request):
             sections[slot] = provided[slot]
         elif slot == "guides":
             sections[slot] = _guides_section()
+        elif slot == "publicity":
+            sections[slot] = _publicity_section()
         else:
             sections[slot] = fallback_section(slot)
     notices = list(Notice.objects.published()[:6])
