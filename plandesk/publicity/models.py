@@ -86,11 +86,14 @@ class PublicityQuerySet(models.QuerySet):
         """What the portal shows: announced, running or past (never drafts)."""
         return self.filter(status__in=PUBLIC_STATUSES)
 
-    def current(self) -> PublicityQuerySet:
-        return self.filter(status=Status.RUNNING)
+    def current(self, today: date | None = None) -> PublicityQuerySet:
+        """Running and inside the period (a row the worker has not ended yet is already past)."""
+        today = today or timezone.localdate()
+        return self.filter(status=Status.RUNNING, ends_on__gte=today)
 
-    def past(self) -> PublicityQuerySet:
-        return self.filter(status=Status.ENDED)
+    def past(self, today: date | None = None) -> PublicityQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(Q(status=Status.ENDED) | Q(status=Status.RUNNING, ends_on__lt=today))
 
     def at_risk(self, today: date | None = None) -> PublicityQuerySet:
         """Not started yet, with the notice missing or late, and the notice's last day near or passed."""
@@ -297,8 +300,8 @@ class Publicity(models.Model):
 
     def publish_summary(self, *, actor=None) -> None:
         """Publish the opinion summary with the bureau's responses (意见汇总及处理情况) on the portal."""
-        if self.status not in (Status.RUNNING, Status.ENDED):
-            raise PublicityError("公示开始后才能公布意见汇总")
+        if self.status != Status.ENDED:
+            raise PublicityError("公示期结束后才能公布意见汇总")
         if self.opinions.filter(status=OpinionStatus.PENDING).exists():
             raise PublicityError("尚有未审核的意见，不能公布汇总")
         if self.opinions.filter(status=OpinionStatus.ACCEPTED, group__isnull=True).exists():

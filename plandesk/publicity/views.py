@@ -57,6 +57,20 @@ def _feature(p: Publicity) -> dict | None:
             "properties": {"title": p.title, "url": p.get_absolute_url(), "status": p.get_status_display()}}
 
 
+def context_layers() -> str:
+    """Public base layers drawn under the sites (roads by default; setting PLANDESK_PUBLICITY_CONTEXT_LAYERS), as
+    JSON for the map's data-context: the gis app serves their features per view. Nothing from the Internet."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from plandesk.gis.models import Access, Layer
+
+    codes = getattr(settings, "PLANDESK_PUBLICITY_CONTEXT_LAYERS", ["road-red-lines"])
+    layers = Layer.objects.filter(code__in=codes, is_active=True, access=Access.PUBLIC).order_by("order")
+    return json.dumps([{"name": layer.name, "url": reverse("gis:layer_geojson", args=[layer.code]) + "?public=1",
+                        "color": (layer.style or {}).get("color", "#888")} for layer in layers], ensure_ascii=False)
+
+
 def _site_json(p: Publicity) -> str:
     feature = _feature(p)
     return json.dumps({"type": "FeatureCollection", "features": [feature] if feature else []}, ensure_ascii=False)
@@ -80,7 +94,7 @@ def public_map(request):
                  .order_by("starts_on"))
     features = [f for f in (_feature(p) for p in items) if f]
     data = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-    return render(request, "publicity/map.html", {"items": items, "geojson": data})
+    return render(request, "publicity/map.html", {"items": items, "geojson": data, "context": context_layers()})
 
 
 def _public_publicity(pk: int) -> Publicity:
@@ -93,6 +107,7 @@ def _detail_context(publicity: Publicity, form: OpinionForm | None = None) -> di
         "p": publicity,
         "documents": publicity.documents.all(),
         "geojson": _site_json(publicity),
+        "context": context_layers(),
         "open_for_opinions": open_now,
         "form": form or (OpinionForm() if open_now else None),
         "summary": summarize(publicity) if publicity.summary_published_at else None,

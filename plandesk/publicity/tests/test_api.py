@@ -78,3 +78,9 @@ def test_it_does_not_show_a_draft(api, draft):
 def test_it_publishes_the_operations_in_the_openapi_document(api):
     paths = api.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/publicity" in paths and "/api/v1/publicity/{publicity_id}/opinions" in paths
+
+
+def test_it_counts_a_publicity_past_its_last_day_as_past_before_the_worker_ends_it(api, running, travel):
+    travel(date(2026, 12, 17))
+    assert api.get("/api/v1/publicity?current=true").json() == []
+    assert [p["id"] for p in api.get("/api/v1/publicity?current=false").json()] == [running.pk]

@@ -28,6 +28,8 @@ def test_a_citizen_sends_an_opinion_and_gets_a_tracking_code(live_server, page):
     page.goto(live_server.url + "/publicity/")
     page.get_by_role("link", name=publicity.title).click()
     page.wait_for_url(f"**/publicity/{publicity.pk}/")
+    # The site is drawn by Leaflet from build/vendor (no Internet).
+    page.locator(".publicity-map[data-rendered=true] path.leaflet-interactive").wait_for()
     page.get_by_label("姓名").fill("李四")
     page.get_by_label("联系方式（电话或邮箱）").fill("13900001111")
     page.get_by_label("意见内容").fill("建议保留河边的老樟树。")

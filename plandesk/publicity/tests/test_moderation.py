@@ -1,6 +1,8 @@
 """Staff moderate opinions (accepted, merged as duplicate, rejected with a reason), classify them, answer each class
 and publish the summary; other apps read it through summary_for_case."""
 
+from datetime import date
+
 import pytest
 
 from plandesk.accounts.models import Role
@@ -47,13 +49,17 @@ def test_it_merges_only_into_an_accepted_opinion_of_the_same_publicity(running, 
         opinions[0].merge_into(opinions[0], actor=member)
 
 
-def test_it_summarizes_and_publishes_with_the_responses(running, opinions, member, case):
+def test_it_summarizes_and_publishes_with_the_responses(running, opinions, member, case, travel):
     running.case = case
     running.save(update_fields=["case"])
     green, green_again, height, spam = opinions
     green.accept(actor=member)
     green_again.merge_into(green, actor=member)
     height.accept(actor=member)
+    with pytest.raises(PublicityError, match="公示期结束后"):
+        running.publish_summary(actor=member)
+    travel(date(2026, 12, 17))
+    assert running.end()
     with pytest.raises(PublicityError, match="未审核"):
         running.publish_summary(actor=member)
     spam.reject(actor=member, reason="广告")
@@ -98,7 +104,9 @@ def test_it_moderates_through_the_staff_page(client, running, opinions, member):
     assert page.status_code == 200 and "南侧绿化太少" in page.content.decode()
 
 
-def test_it_lets_only_heads_director_and_office_publish(client, running, member):
+def test_it_lets_only_heads_director_and_office_publish(client, running, member, travel):
+    travel(date(2026, 12, 17))
+    running.end()
     client.force_login(member)  # a handler
     assert client.post(f"/publicity/staff/{running.pk}/publish_summary/").status_code == 403
     head = make_user("head1", Role.DIVISION_HEAD)

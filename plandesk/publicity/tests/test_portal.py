@@ -46,6 +46,7 @@ def test_it_shows_the_site_as_geojson_for_the_map(client, running):
     assert abs(lon - 114.29) < 1e-6 and abs(lat - 30.60) < 1e-6
     assert 'data-geojson="{&quot;type&quot;' in page.content.decode()
     assert "vendor/leaflet/leaflet.js" in page.content.decode()
+    assert json.loads(page.context["context"]) == []  # no public base layer loaded in this test database
 
 
 def test_it_serves_the_documents_with_their_real_type(client, running):
