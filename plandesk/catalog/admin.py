@@ -206,6 +206,14 @@ class ItemAdmin(admin.ModelAdmin):
         url = reverse("admin:catalog_itemversion_add") + f"?item={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("发布第一版"))
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new item has no rules yet: go on to publish its first version."""
+        if "_addanother" in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        from django.http import HttpResponseRedirect
+
+        return HttpResponseRedirect(reverse("admin:catalog_itemversion_add") + f"?item={obj.pk}")
+
     def get_readonly_fields(self, request, obj=None):
         # The code is what cases, the API and the processes know the item by.
         return ("code",) if obj is not None else ()

@@ -121,7 +121,14 @@ def test_the_admin_adds_a_first_version_for_a_new_item(client, administrator):
     from plandesk.catalog.models import Item
 
     client.force_login(administrator)
-    new_item = Item.objects.create(code="fresh")
+    response = client.post(reverse("admin:catalog_item_add"), {
+        "code": "fresh", "order": "5", "is_active": "on",
+        "delegation_rules-TOTAL_FORMS": "0", "delegation_rules-INITIAL_FORMS": "0",
+        "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
+    })
+    new_item = Item.objects.get(code="fresh")
+    assert response["Location"] == reverse("admin:catalog_itemversion_add") + f"?item={new_item.pk}"
+    assert "发布第一版" in client.get(reverse("admin:catalog_item_changelist")).content.decode()
     data = change_data(make_item("other", "其他事项").current, name="新事项", form_schema=json.dumps(SIMPLE_SCHEMA))
     data = {k: v for k, v in data.items() if not k.startswith("materials-0-")}
     data.update({"item": str(new_item.pk), "materials-TOTAL_FORMS": "0", "materials-INITIAL_FORMS": "0"})
