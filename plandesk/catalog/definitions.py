@@ -509,7 +509,7 @@ ITEMS: list[ItemDefinition] = [
         category=Category.NON_LICENCE,
         summary="取得建设工程规划许可证的建设工程，开工前申请放线复核，基础完工后申请验线，"
         "核对建筑物位置与许可证附图一致。",
-        legal_basis=f"{LAW}第四十条、第五十三条；本省城乡规划条例有关建设工程放线、验线的规定",
+        legal_basis=f"{LAW}第四十条、第五十三条；《市城乡规划条例》有关建设工程放线、验线的规定",
         statutory_days=10,
         promised_days=5,
         process_id=codes.PROCESS_DELEGATED,

@@ -101,3 +101,14 @@ def test_the_guide_speaks_english_on_request(client, catalogue):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("catalog:item", args=[codes.CONSTRUCTION_PERMIT])).content.decode()
     assert "Legal basis" in page and "Materials" in page and "working days" in page
+
+
+def test_the_legal_basis_links_the_regulations_library(client, catalogue):
+    from plandesk.handbook.models import Regulation
+
+    law = Regulation.objects.create(
+        code="urban-rural-planning-law", title="中华人民共和国城乡规划法", short_title="城乡规划法", kind="law",
+        issuing_body="全国人民代表大会常务委员会", summary="城乡规划的制定、实施、修改和监督。",
+    )
+    page = client.get(reverse("catalog:item", args=[codes.RURAL_PERMIT])).content.decode()
+    assert f'<a href="{law.get_absolute_url()}">《中华人民共和国城乡规划法》</a>第四十一条' in page
