@@ -182,11 +182,15 @@ def start_case(case: Case, *, actor=None, process_id: str | None = None) -> list
     parsed = parsed_definition(definition)
     with transaction.atomic():
         wf = engine.start(parsed, _case_data(case))
-        instance = ProcessInstance.objects.create(case=case, definition=definition, state="{}")
+        # The engine JSON is written once: with the row (the task rows below do not change the engine).
+        instance = ProcessInstance.objects.create(case=case, definition=definition, state=engine.dumps(wf),
+                                                  next_timer_at=engine.next_timer_at(wf), revision=1)
         events: list[CaseEvent] = []
         created = _sync(instance, wf, parsed, actor=actor, events=events)
         _write_events(events)
-        _save(instance, wf)
+        if instance.status != InstanceStatus.RUNNING:
+            instance.save(update_fields=["status", "completed_at"])
+        _remember(instance, wf)
         record("workflow.started", instance, after={"case": case.number, "process": str(definition)},
                summary=f"{case.number} 启动流程 {definition}", actor=actor)
     return created
@@ -213,6 +217,11 @@ def _save(instance: ProcessInstance, wf) -> None:
     instance.revision += 1
     fields = ["state", "next_timer_at", "revision", "status", "completed_at"]
     instance.save(update_fields=fields)
+    _remember(instance, wf)
+
+
+def _remember(instance: ProcessInstance, wf) -> None:
+    """Keep the live workflow for the next transaction on this instance, once this one has committed."""
     if ENGINE_CACHE and instance.status == InstanceStatus.RUNNING:
         pk, state = instance.pk, instance.state
 
