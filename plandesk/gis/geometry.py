@@ -206,10 +206,10 @@ def as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
     raise GeometryError(f"不是面：{geom.geom_type}", code="not_a_polygon")
 
 
-def _rounded(coords, digits: int):
+def rounded(coords, digits: int):
     if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
         return [round(c, digits) for c in coords]
-    return [_rounded(c, digits) for c in coords]
+    return [rounded(c, digits) for c in coords]
 
 
 def to_geojson(geom: GEOSGeometry, digits: int = 7) -> dict:
@@ -217,8 +217,8 @@ def to_geojson(geom: GEOSGeometry, digits: int = 7) -> dict:
     lonlat = transformed(geom, WGS84)
     data = json.loads(lonlat.json)
     if "coordinates" in data:
-        data["coordinates"] = _rounded(data["coordinates"], digits)
+        data["coordinates"] = rounded(data["coordinates"], digits)
     elif "geometries" in data:
         for part in data["geometries"]:
-            part["coordinates"] = _rounded(part["coordinates"], digits)
+            part["coordinates"] = rounded(part["coordinates"], digits)
     return data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -148,7 +148,7 @@ def items(request: HttpRequest, collection_id: str):
     except feats.BadQuery as bad:
         return _error(400, "InvalidParameterValue", bad.message)
     matched = qs.count()
-    page = [feats.feature(pk, props, geom) for pk, props, geom in feats.rows(qs[offset: offset + limit], layer)]
+    page = [feats.feature_text(pk, props, geom) for pk, props, geom in feats.rows(qs[offset: offset + limit], layer)]
     keep = {k: v for k, v in request.GET.items() if k not in {"offset", "limit"}}
     path = f"collections/{layer.code}/items"
     links = [
@@ -161,14 +161,11 @@ def items(request: HttpRequest, collection_id: str):
     if offset > 0:
         links.append({"href": _url(request, path, **keep, limit=limit, offset=max(0, offset - limit) or None),
                       "rel": "prev", "type": GEOJSON, "title": "上一页"})
-    return _json({
-        "type": "FeatureCollection",
-        "timeStamp": timezone.now().isoformat(timespec="seconds"),
-        "numberMatched": matched,
-        "numberReturned": len(page),
-        "features": page,
-        "links": links,
-    }, content_type=GEOJSON)
+    body = feats.collection_text(page, timeStamp=timezone.now().isoformat(timespec="seconds"),
+                                 numberMatched=matched, numberReturned=len(page), links=links)
+    response = HttpResponse(body, content_type=GEOJSON)
+    response["Vary"] = "Authorization, Cookie"
+    return response
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -112,8 +112,8 @@ def layer_geojson(request: HttpRequest, code: str):
         message = getattr(bad, "message", "zoom 须为整数")
         return JsonResponse({"error": "invalid", "message": message}, status=400,
                             json_dumps_params={"ensure_ascii": False})
-    data = feats.viewport_geojson(layer, Viewport(bbox, zoom))
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    body = feats.viewport_geojson(layer, Viewport(bbox, zoom))
+    response = HttpResponse(body, content_type="application/geo+json")
     response["Vary"] = "Cookie"
     return response
 
