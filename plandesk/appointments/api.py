@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.utils import timezone
 from django.utils.timezone import localtime
 from ninja import Router, Schema, Status
 
+from plandesk.accounts.auth import bearer
 from plandesk.appointments import services
 from plandesk.appointments.models import InvalidTransition
+from plandesk.appointments.rules import DESK_ROLES
 from plandesk.audit.context import client_ip
 from plandesk.core.api_errors import ApiError
 
@@ -38,6 +41,8 @@ class BookIn(Schema):
     topic: str
     case_number: str | None = None
     unit: str | None = None
+    # Staff booking on a caller's behalf (the appointment window, the phone line) say so with a desk token.
+    channel: Literal["online", "window", "phone"] = "online"
 
 
 class BookedOut(Schema):
@@ -66,8 +71,9 @@ def _raise(exc: services.BookingError):
 
 
 @router.get("/slots", response={200: list[SlotOut], 400: ErrorOut}, auth=None)
-def slots(request, date: str):
-    """The day's consultation slots; none on a non-working day (holidays and adjusted working days honoured)."""
+def slots(request, date: str, consultant: str | None = None):
+    """The day's consultation slots; none on a non-working day (holidays and adjusted working days honoured).
+    `consultant` (a username, optional) keeps the slots of the applicant's preferred consultant."""
     try:
         day = _parse_date(date)
     except ValueError:
@@ -77,7 +83,8 @@ def slots(request, date: str):
         {"id": slot.pk, "starts_at": localtime(slot.starts_at), "ends_at": localtime(slot.ends_at),
          "consultant": slot.consultant_name, "place": slot.place.name,
          "free": slot.starts_at > now and not slot.is_booked and not slot.is_blocked}
-        for slot in services.slots_on(day)
+        for slot in (services.slots_on(day).filter(consultant__username=consultant) if consultant
+                     else services.slots_on(day))
     ]
 
 
@@ -85,14 +92,30 @@ def _parse_date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-@router.post("", response={201: BookedOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
-                           429: ErrorOut}, auth=None)
+def _desk_user(request):
+    """The staff member behind an optional bearer token, if he works the appointment desk."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    user = bearer.authenticate(request, header.removeprefix("Bearer ").strip())
+    return user if user is not None and user.has_role(*DESK_ROLES) else None
+
+
+@router.post("", response={201: BookedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                           422: ErrorOut, 429: ErrorOut}, auth=None)
 def book(request, payload: BookIn):
-    """Book a slot; a slot already taken → 409 slot_taken. Limits: future bookings per phone, attempts per address."""
+    """Book a slot; a slot already taken → 409 slot_taken. Limits: future bookings per phone, attempts per address.
+    `channel` "window"/"phone" (booking on a caller's behalf) needs the bearer token of appointment-desk staff."""
     applicant = services.Applicant(name=payload.name, phone=payload.phone, topic=payload.topic,
                                    case_number=payload.case_number or "", organization=payload.unit or "")
+    staff = None
+    if payload.channel != "online":
+        staff = _desk_user(request)
+        if staff is None:
+            raise ApiError(403, "forbidden", "代为预约须由预约窗口工作人员使用其令牌办理")
     try:
-        appointment = services.book(payload.slot_id, applicant, ip=client_ip(request))
+        appointment = services.book(payload.slot_id, applicant, channel=payload.channel, booked_by=staff,
+                                    ip=client_ip(request))
     except services.BookingError as exc:
         _raise(exc)
     return Status(201, {"card_number": appointment.card_number, "starts_at": localtime(appointment.slot.starts_at),

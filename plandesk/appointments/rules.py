@@ -21,5 +21,9 @@ DEFAULTS = {
 }
 
 
+# Who works the appointment desk and the hall: they book on a caller's behalf and see every booking.
+DESK_ROLES = ("consultant", "intake_clerk", "office_supervisor", "director", "administrator")
+
+
 def rule(name: str) -> int:
     return int(getattr(settings, f"PLANDESK_APPOINTMENT_{name}", DEFAULTS[name]))

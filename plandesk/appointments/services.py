@@ -64,6 +64,14 @@ def slots_on(day: date):
     return Slot.objects.on(day).with_state().select_related("consultant", "place")
 
 
+def consultants() -> list[tuple[str, str]]:
+    """(username, name) of the consultants who receive, for the applicant's preferred-consultant choice."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(reception_hours__is_active=True).distinct().order_by("username")
+    return [(user.username, user.display_name) for user in users]
+
+
 def is_free(slot: Slot, now: datetime | None = None) -> bool:
     """Bookable now: in the future, on a working day, not blocked, not booked (annotated by with_state())."""
     now = now or timezone.now()

@@ -17,12 +17,11 @@ from plandesk.appointments import services
 from plandesk.appointments.forms import BookingForm, FindForm, OutcomeForm, StaffBookingForm
 from plandesk.appointments.models import Appointment, InvalidTransition, Slot
 from plandesk.appointments.pdf import card_pdf
+from plandesk.appointments.rules import DESK_ROLES
 from plandesk.audit.context import client_ip
 from plandesk.workdays.calendar import add_working_days, is_working_day
 
 SESSION_KEY = "appointment_cards"
-# Who works the appointment desk and the hall: they book on a caller's behalf and see every booking.
-DESK_ROLES = ("consultant", "intake_clerk", "office_supervisor", "director", "administrator")
 
 
 def _is_desk(user) -> bool:
@@ -37,10 +36,13 @@ def _day(request) -> date:
         return today if is_working_day(today) else add_working_days(today, 1)
 
 
-def _slot_rows(day: date):
+def _slot_rows(day: date, consultant: str = ""):
     now = timezone.now()
+    slots = services.slots_on(day)
+    if consultant:
+        slots = slots.filter(consultant__username=consultant)
     return [{"slot": slot, "free": slot.starts_at > now and not slot.is_booked and not slot.is_blocked}
-            for slot in services.slots_on(day)]
+            for slot in slots]
 
 
 def _grant(request, card_number: str) -> None:
@@ -63,8 +65,10 @@ def home(request):
     """Choose a day and a free slot."""
     day = _day(request)
     first, last = services.bookable_window()
+    consultant = request.GET.get("consultant", "")
     context = {
-        "day": day, "rows": _slot_rows(day), "working": is_working_day(day),
+        "day": day, "rows": _slot_rows(day, consultant), "working": is_working_day(day),
+        "consultants": services.consultants(), "consultant": consultant,
         "previous": add_working_days(day, -1), "next": add_working_days(day, 1), "first": first, "last": last,
     }
     return render(request, "appointments/home.html", context)

@@ -180,3 +180,19 @@ def test_it_has_the_database_refuse_a_second_live_booking(api, hall, frozen):
     Appointment.objects.create(card_number="2", status="cancelled", **fields)  # a cancelled one does not count
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(card_number="3", **fields)
+
+
+def test_it_filters_slots_by_the_preferred_consultant(api, hall, frozen):
+    assert len(api.get("/api/v1/appointments/slots", {"date": "2026-09-30", "consultant": "consultant1"}).json()) == 11
+    assert api.get("/api/v1/appointments/slots", {"date": "2026-09-30", "consultant": "nobody"}).json() == []
+
+
+def test_it_lets_desk_staff_book_by_phone_through_the_api(api, api_as, hall, frozen, consultant, member):
+    slot = slot_ids(api)[0]
+    refused = api.post(BOOK, booking(slot, channel="phone"))
+    assert refused.status_code == 403
+    assert api_as(member).post(BOOK, booking(slot, channel="phone")).status_code == 403
+    response = api_as(consultant).post(BOOK, booking(slot, channel="phone"))
+    assert response.status_code == 201
+    appointment = Appointment.objects.get()
+    assert (appointment.channel, appointment.booked_by) == ("phone", consultant)
