@@ -25,7 +25,6 @@ from plandesk.core.registry import app_modules
 from plandesk.portal.models import SearchEntry, SearchGram
 from plandesk.portal.search import SearchHit, highlight, normalize_text, query_grams, query_terms, text_grams
 
-CANDIDATES = 200  # entries ranked in Python after the SQL pre-selection
 MATCH_SHARE = 0.6  # share of a query's bigrams an entry must contain
 
 
@@ -149,8 +148,9 @@ def visible_entries(user, on: date, kinds: Iterable[str] | None = None):
     return entries
 
 
-def search_index(query: str, user, on: date | None = None, kinds: Iterable[str] | None = None) -> list[SearchHit]:
-    """Entries matching the query's bigrams, ranked: a title holding the query first, then by bigram hits."""
+def search_index(query: str, user, on: date | None = None, kinds: Iterable[str] | None = None,
+                 limit: int = 50) -> list[SearchHit]:
+    """Entries matching the query's bigrams, best first: a title holding the query, then by bigram hits."""
     from django.utils import timezone
 
     grams = query_grams(query)
@@ -170,33 +170,38 @@ def search_index(query: str, user, on: date | None = None, kinds: Iterable[str] 
         )
         .filter(matched__gte=needed)
     )
-    visible = set(
-        visible_entries(user, on, kinds).filter(id__in=matching.values("entry_id")).values_list("id", flat=True)
+    titles = dict(
+        visible_entries(user, on, kinds).filter(id__in=matching.values("entry_id")).values_list("id", "title")
     )
-    rows = [row for row in matching if row["entry_id"] in visible]
-    rows.sort(key=lambda r: (-r["title_matched"], -r["matched"], -r["hits"], r["entry_id"]))
-    stats = {row["entry_id"]: row for row in rows[:CANDIDATES]}
-    entries = SearchEntry.objects.in_bulk(list(stats))
     terms = [normalize_text(t) for t in query_terms(query)]
-    hits = []
-    for entry_id, row in stats.items():
-        entry = entries[entry_id]
-        score = _score(entry, row, terms, len(grams))
-        hits.append(SearchHit(kind=entry.kind, title=entry.title, url=entry.url,
-                              snippet=highlight(entry.body or entry.title, query), score=score))
-    hits.sort(key=lambda h: (-h.score, h.title))
-    return hits
+    # Rank on titles and gram counts first; only the best few have their bodies read, scored and highlighted.
+    ranked = sorted(
+        ((_title_score(titles[row["entry_id"]], row, terms, len(grams)), row)
+         for row in matching if row["entry_id"] in titles),
+        key=lambda pair: (-pair[0], pair[1]["entry_id"]),
+    )[: max(limit * 2, 10)]
+    entries = SearchEntry.objects.in_bulk([row["entry_id"] for _score, row in ranked])
+    scored = []
+    for score, row in ranked:
+        entry = entries[row["entry_id"]]
+        body = normalize_text(entry.body)
+        score += 100 * sum(1 for t in terms if t in body) / max(1, len(terms))
+        scored.append((round(score, 3), entry))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].title))
+    return [
+        SearchHit(kind=entry.kind, title=entry.title, url=entry.url,
+                  snippet=highlight(entry.body or entry.title, query), score=score)
+        for score, entry in scored[:limit]
+    ]
 
 
-def _score(entry: SearchEntry, row: dict, terms: list[str], gram_count: int) -> float:
-    title, body = normalize_text(entry.title), normalize_text(entry.body)
-    title_terms = sum(1 for t in terms if t in title)
-    body_terms = sum(1 for t in terms if t in body)
+def _title_score(title: str, row: dict, terms: list[str], gram_count: int) -> float:
+    """Everything of the score but the body's words (added for the best candidates only)."""
+    title = normalize_text(title)
     score = 0.0
-    if terms and title_terms == len(terms):
+    if terms and all(t in title for t in terms):
         score += 1000  # the title holds every word of the query: always above a body-only match
     score += 300 * row["title_matched"] / gram_count
-    score += 100 * body_terms / max(1, len(terms))
     score += 50 * row["matched"] / gram_count
     score += min(49.0, 10 * math.log1p(row["hits"] or 0))
-    return round(score, 3)
+    return score
