@@ -196,3 +196,10 @@ def test_it_lets_desk_staff_book_by_phone_through_the_api(api, api_as, hall, fro
     assert response.status_code == 201
     appointment = Appointment.objects.get()
     assert (appointment.channel, appointment.booked_by) == ("phone", consultant)
+
+
+def test_it_publishes_the_appointment_operations_in_openapi(api):
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/appointments/slots", "/api/v1/appointments", "/api/v1/appointments/{card_number}/cancel",
+                 "/api/v1/appointments/{card_number}/move"):
+        assert path in paths, path
