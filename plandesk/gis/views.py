@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,9 +15,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from plandesk.accounts.models import Role
 from plandesk.gis import features as feats
 from plandesk.gis.features import Viewport
+from plandesk.gis.forms import ImportForm
 from plandesk.gis.geometry import transformed
+from plandesk.gis.importer import ImportRefused, import_layer
 from plandesk.gis.models import Access, Layer
 
 SEARCH_LIMIT = 20
@@ -124,4 +129,30 @@ def catalogue(request: HttpRequest):
     if not is_staff(request.user):
         raise PermissionDenied("仅限本局工作人员")
     layers = Layer.objects.visible_to(request.user).prefetch_related("versions", "granted_posts")
-    return render(request, "gis/catalogue.html", {"layers": layers})
+    return render(request, "gis/catalogue.html", {"layers": layers,
+                                                  "perms_import": request.user.has_role(Role.GIS_KEEPER)})
+
+
+@login_required
+def upload(request: HttpRequest):
+    """The GIS keeper loads a file into a layer: all or nothing, the report shown and kept with the version."""
+    if not request.user.has_role(Role.GIS_KEEPER):
+        raise PermissionDenied("仅限信息中心（GIS 数据维护）")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    version = refused = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload_file = data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload_file.name).name
+            with path.open("wb") as out:
+                for chunk in upload_file.chunks():
+                    out.write(chunk)
+            try:
+                version = import_layer(path, data["layer"], srs=data["srs"] or None, field_map=data["fields"],
+                                       mode=data["mode"], source_layer=data["source_layer"] or None,
+                                       cad_layers=data["cad_layers"], user=request.user)
+            except ImportRefused as exc:
+                refused = exc
+    return render(request, "gis/upload.html", {"form": form, "version": version, "refused": refused},
+                  status=400 if refused else 200)

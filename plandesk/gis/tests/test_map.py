@@ -98,6 +98,11 @@ def test_a_staff_member_sees_pipelines_and_the_public_map_does_not(live_server, 
     page.locator("path.gis-layer-parcels").first.click()
     page.wait_for_selector(".feature-info")
     assert "容积率上限" in page.locator(".feature-info").inner_text()
+    page.get_by_title("测距").click()
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + 100, box["y"] + 100)
+    page.mouse.click(box["x"] + 300, box["y"] + 100)
+    assert "距离" in page.locator(".measure-out").inner_text()
     assert "地下管线" not in page.locator(".leaflet-control-layers").inner_text()
 
     page.goto(live_server.url + "/accounts/login/?next=/gis/map/")
@@ -109,3 +114,26 @@ def test_a_staff_member_sees_pipelines_and_the_public_map_does_not(live_server, 
     # A horizontal line has no height, so Playwright calls it hidden: wait for it in the document.
     page.wait_for_selector("path.gis-layer-pipelines", state="attached")
     assert page.locator("path.gis-layer-pipelines").count() == 1
+
+
+def test_the_gis_keeper_imports_an_upload_and_sees_the_report(client, layers, member, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plandesk.accounts.models import Role
+    from plandesk.conftest import make_user
+
+    from .conftest import polygon_feature, square, write_geojson
+
+    path = write_geojson(tmp_path / "p.geojson", [polygon_feature(square(114.3, 30.6), DKBH="U-1")])
+    upload = {"layer": "parcels", "mode": "replace", "fields": "DKBH=code",
+              "file": SimpleUploadedFile("p.geojson", path.read_bytes())}
+    assert signed_in(client, member).post("/gis/layers/import/", upload).status_code == 403
+    client.force_login(make_user("keeper", Role.GIS_KEEPER))
+    upload["file"].seek(0)
+    page = client.post("/gis/layers/import/", upload)
+    assert page.status_code == 200 and "第 1 版已生效" in page.content.decode()
+    assert Parcel.objects.get().code == "U-1"
+    bad = {**upload, "file": SimpleUploadedFile("p.geojson", b'{"type": "FeatureCollection", "features": []}')}
+    page = client.post("/gis/layers/import/", bad)
+    assert page.status_code == 400 and "图层未改变" in page.content.decode()
+    assert layers["parcels"].versions.count() == 1

@@ -67,6 +67,59 @@
   map.on("overlayadd", function (e) { load(e.layer); });
   loadAll();
 
+  // Distance and area measurement: click points, double-click to finish.
+  var R = 6378137;
+  function ringArea(latlngs) {
+    var total = 0;
+    for (var i = 0; i < latlngs.length; i++) {
+      var a = latlngs[i], b = latlngs[(i + 1) % latlngs.length];
+      total += (b.lng - a.lng) * Math.PI / 180 *
+        (2 + Math.sin(a.lat * Math.PI / 180) + Math.sin(b.lat * Math.PI / 180));
+    }
+    return Math.abs(total * R * R / 2);
+  }
+  var Measure = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "leaflet-bar measure");
+      var out = L.DomUtil.create("output", "measure-out", box);
+      [["line", "测距"], ["area", "测面积"]].forEach(function (pair) {
+        var button = L.DomUtil.create("a", "measure-" + pair[0], box);
+        button.href = "#"; button.textContent = pair[1]; button.title = pair[1];
+        L.DomEvent.on(button, "click", function (e) { L.DomEvent.stop(e); start(pair[0], out); });
+      });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    }
+  });
+  var measuring = null;
+  function start(kind, out) {
+    if (measuring) { measuring.shape.remove(); }
+    var shape = kind === "area" ? L.polygon([], { color: "#e6550d" }) : L.polyline([], { color: "#e6550d" });
+    measuring = { kind: kind, shape: shape.addTo(map), out: out };
+    map.doubleClickZoom.disable();
+    out.textContent = "单击地图添加点，双击结束";
+  }
+  map.on("click", function (e) {
+    if (!measuring) { return; }
+    measuring.shape.addLatLng(e.latlng);
+    var pts = measuring.shape.getLatLngs();
+    pts = Array.isArray(pts[0]) ? pts[0] : pts;
+    var text;
+    if (measuring.kind === "area") {
+      text = "面积 " + (pts.length > 2 ? ringArea(pts).toFixed(0) : 0) + " 平方米";
+    } else {
+      var d = 0;
+      for (var i = 1; i < pts.length; i++) { d += map.distance(pts[i - 1], pts[i]); }
+      text = "距离 " + d.toFixed(1) + " 米";
+    }
+    measuring.out.textContent = text;
+  });
+  map.on("dblclick", function () {
+    if (measuring) { measuring = null; map.doubleClickZoom.enable(); }
+  });
+  map.addControl(new Measure());
+
   document.querySelectorAll(".zoom-to").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
