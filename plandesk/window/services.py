@@ -359,6 +359,9 @@ def record_pickup(case: Case, *, actor, collector_name: str, collector_id_number
                                        on_behalf_of=(on_behalf_of or current.applicant_name)[:200],
                                        documents=documents, clerk=actor)
         current.close(actor=actor, note=f"{name} 领取")
+        from plandesk.window.signals import result_picked_up
+
+        result_picked_up.send(sender=Pickup, pickup=pickup)
         record("window.pickup", pickup, after={"case": current.number, "collector": name,
                                                "documents": documents},
                summary=f"{current.number} 出件，领取人 {name}", actor=actor)

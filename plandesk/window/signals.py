@@ -4,9 +4,13 @@ pick-up makes the applicant's notice. Both run in the transaction that changed t
 from __future__ import annotations
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from plandesk.cases.models import CaseEvent, CasePause
+
+# Sent inside the pick-up's transaction with `pickup` (a window.Pickup): the certificates app may record the hand-over
+# of the case's certificates in its issuance register here, without the window knowing certificates.
+result_picked_up = Signal()
 
 
 @receiver(post_save, sender=CasePause, dispatch_uid="window.pause_created")
