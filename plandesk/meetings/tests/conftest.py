@@ -1,0 +1,36 @@
+"""Meeting fixtures: the workflow's small bureau (divisions, heads, director) and cases brought to a meeting step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from plandesk.workflow import services as workflow
+from plandesk.workflow.models import TaskState
+from plandesk.workflow.tests.conftest import Bureau, bureau, fast_hasher  # noqa: F401 (fixtures)
+
+SH = ZoneInfo("Asia/Shanghai")
+HELD_AT = datetime(2026, 11, 27, 9, 0, tzinfo=SH)
+REVIEW_FORM = {"conformity": "符合"}
+
+
+def open_task(case, step_id=None):
+    rows = case.tasks.filter(state=TaskState.OPEN)
+    if step_id:
+        rows = rows.filter(step_id=step_id)
+    return rows.get()
+
+
+def to_division_meeting(b: Bureau, office: str = "div1"):
+    """A new case whose handler has reviewed it: it now waits for its division meeting."""
+    case = b.new_case("permit", office=office)
+    handler = "handler1" if office == "div1" else "handler2"
+    workflow.complete_task(open_task(case).pk, b[handler], decision="approve", opinion="符合控规", form=REVIEW_FORM)
+    return case
+
+
+def to_director_review_done(b: Bureau, case):
+    """The director submits the case to the bureau meeting."""
+    task = open_task(case, "director_review")
+    workflow.complete_task(task.pk, b["director"], decision="approve", opinion="提交局务会",
+                           form={"submit_to_bureau_meeting": True})
