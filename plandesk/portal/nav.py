@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from plandesk.core.nav import NavEntry
 
 NAV = [
-    NavEntry(_("门户首页"), "portal:home", public=True, order=5),
     NavEntry(_("搜索"), "portal:search", public=True, order=40),
     NavEntry(_("新闻公告"), "portal:notices", public=True, order=45),
 ]
