@@ -41,3 +41,11 @@ def test_it_shows_every_layer_to_the_gis_keeper(layers):
 def test_it_hides_inactive_layers(layers):
     Layer.objects.filter(code="roads").update(is_active=False)
     assert "roads" not in codes(None)
+
+
+def test_administrators_grant_layers_in_the_admin(client, layers, administrator, member):
+    client.force_login(administrator)
+    assert client.get("/admin/geo/layer/").status_code == 200
+    assert client.get(f"/admin/geo/layer/{layers['pipelines'].pk}/change/").status_code == 200
+    client.force_login(member)
+    assert client.get("/admin/geo/layer/").status_code in (302, 403)
