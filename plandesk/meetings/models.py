@@ -95,6 +95,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
     @property
     def title(self) -> str:
         if self.kind == Kind.DIVISION and self.division_id:

@@ -266,6 +266,21 @@ def record_attendance(meeting: Meeting, user, presences: dict[str, str]) -> Meet
     return meeting
 
 
+def set_recorder(meeting: Meeting, user, recorder) -> Meeting:
+    """Name the recorder (记录人): one of the expected members, or nobody."""
+    with transaction.atomic():
+        meeting = _locked(meeting, user)
+        if recorder is not None and not meeting.attendance.filter(user=recorder).exists():
+            raise Invalid("记录人须为本次会议的应到人员", fields=[{"field": "recorder", "message": "不是应到人员"}])
+        before = meeting.recorder.username if meeting.recorder_id else None
+        Meeting.objects.filter(pk=meeting.pk).update(recorder=recorder)
+        record("meetings.recorder", meeting, before={"recorder": before},
+               after={"recorder": recorder.username if recorder else None}, summary=f"{meeting.title} 记录人",
+               actor=user)
+    meeting.refresh_from_db()
+    return meeting
+
+
 def add_case(meeting: Meeting, user, case_number: str) -> AgendaItem:
     with transaction.atomic():
         meeting = _locked(meeting, user)
