@@ -259,6 +259,8 @@ PLANDESK_BUREAU_NAME_EN = env("PLANDESK_BUREAU_NAME_EN", "City Planning Bureau")
 PLANDESK_SITE_URL = env("PLANDESK_SITE_URL", "http://127.0.0.1:8000")
 PLANDESK_DEMO_PASSWORD = env("PLANDESK_DEMO_PASSWORD", "Demo-2026!")
 PLANDESK_WORKER_INTERVAL = envint("PLANDESK_WORKER_INTERVAL", 15)
+# Basemap tiles for the maps ({z}/{x}/{y} URL of an internal WMTS/XYZ service, or Tianditu with its key); off: none.
+PLANDESK_MAP_TILES = env("PLANDESK_MAP_TILES")
 # Working-day deadlines (workdays): a deadline falls at the end of office hours; the yellow light comes this many
 # working days before it.
 PLANDESK_OFFICE_HOURS_END = env("PLANDESK_OFFICE_HOURS_END", "17:30")

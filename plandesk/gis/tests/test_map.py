@@ -137,3 +137,9 @@ def test_the_gis_keeper_imports_an_upload_and_sees_the_report(client, layers, me
     page = client.post("/gis/layers/import/", bad)
     assert page.status_code == 400 and "图层未改变" in page.content.decode()
     assert layers["parcels"].versions.count() == 1
+
+
+def test_the_basemap_is_off_unless_configured(client, filled, settings):
+    assert '&quot;tiles&quot;: &quot;&quot;' in client.get("/gis/public-map/").content.decode()
+    settings.PLANDESK_MAP_TILES = "http://wmts.bureau.local/{z}/{x}/{y}.png"
+    assert "wmts.bureau.local" in client.get("/gis/public-map/").content.decode()
