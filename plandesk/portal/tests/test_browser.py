@@ -42,6 +42,26 @@ def test_it_lets_a_phone_user_search_open_a_result_and_reach_the_case_query(live
     assert "查询" in phone.get_by_role("heading", level=1).inner_text()
 
 
+def test_it_lets_a_phone_user_find_a_guide_and_go_on_to_the_case_query(live_server, phone, library):
+    from plandesk.catalog.definitions import ITEMS
+    from plandesk.catalog.demo import install
+
+    item = install(ITEMS[0])  # 建设用地规划许可证核发, with the catalogue's own guide page and search provider
+    phone.goto(live_server.url + "/search/?q=" + "建设用地规划许可")
+    first = phone.locator("ol.results > li.result").first
+    assert first.locator(".kind").inner_text() == "办事指南"
+    first.get_by_role("link").click()
+    phone.wait_for_url(f"**/guide/{item.code}/")
+    assert phone.get_by_role("heading", level=1).inner_text() == item.current.name
+
+    phone.get_by_role("link", name="市城乡规划局").click()
+    phone.get_by_label("案件编号").fill("2026000001")
+    phone.get_by_label("查询密码").fill("12345678")
+    phone.get_by_role("button", name="查询进度").click()
+    phone.wait_for_load_state()
+    assert "查询" in phone.get_by_role("heading", level=1).inner_text()
+
+
 def test_it_can_be_used_with_the_keyboard_alone(live_server, phone, library):
     phone.goto(live_server.url + "/")
     phone.keyboard.press("Tab")
