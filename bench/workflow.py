@@ -107,16 +107,16 @@ def complete_one(task: Task) -> None:
                                version=task.version)
 
 
-def bare_step(state: str, spiff_id: str, step_id: str) -> float:
-    started = time.perf_counter()
+def bare_step(state: str, spiff_id: str, step_id: str) -> tuple[float, float]:
+    started, cpu_started = time.perf_counter(), time.process_time()
     wf = engine.loads(state)
     engine.run_user_task(wf, spiff_id, {"decision": "approve", f"{step_id}_decision": "approve",
                                         f"{step_id}_opinion": "同意", f"{step_id}_form": FORMS.get(step_id)})
     engine.dumps(wf)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu_started
 
 
-latencies, bare, done = [], [], 0
+latencies, cpu, bare, bare_cpu, done = [], [], [], [], 0
 print(f"{args.db}: {args.completions} completions (engine cache {'off' if args.no_cache else 'on'}) ...", flush=True)
 wall_start = time.perf_counter()
 for case in cases:
@@ -124,9 +124,10 @@ for case in cases:
         task = Task.objects.select_related("case").filter(case=case, state=TaskState.OPEN).first()
         if task is None:
             break
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         complete_one(task)
         latencies.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         done += 1
 wall = time.perf_counter() - wall_start
 
@@ -140,7 +141,9 @@ while len(bare) < samples:
     while not wf.is_completed() and len(bare) < samples:
         task = engine.ready_user_tasks(wf)[0]
         state = engine.dumps(wf)
-        bare.append(bare_step(state, str(task.id), task.task_spec.name))
+        wall_s, cpu_s = bare_step(state, str(task.id), task.task_spec.name)
+        bare.append(wall_s)
+        bare_cpu.append(cpu_s)
         wf = engine.loads(state)
         engine.run_user_task(wf, str(task.id), {"decision": "approve"})
 
@@ -152,5 +155,10 @@ def ms(values: list[float], q: float) -> float:
 size = len(ProcessInstance.objects.order_by("pk").first().state)
 med, p95 = statistics.median(latencies) * 1000, ms(latencies, 95)
 bare_med, bare_p95 = statistics.median(bare) * 1000, ms(bare, 95)
+cpu_med, bare_cpu_med = statistics.median(cpu) * 1000, statistics.median(bare_cpu) * 1000
+load = os.getloadavg()[0]
+print("| backend | engine cache | completions | throughput | median | p95 | bare median | bare p95 | ratio (wall) "
+      "| CPU median: persisted / bare | ratio (CPU) | engine JSON | load avg |")
 print(f"| {args.db} | {'off' if args.no_cache else 'on'} | {done} | {done / wall:.0f}/s | {med:.2f} ms | {p95:.2f} ms "
-      f"| {bare_med:.2f} ms | {bare_p95:.2f} ms | {med / bare_med:.1f}× | {size / 1024:.0f} KB |")
+      f"| {bare_med:.2f} ms | {bare_p95:.2f} ms | {med / bare_med:.1f}× | {cpu_med:.2f} / {bare_cpu_med:.2f} ms "
+      f"| {cpu_med / bare_cpu_med:.1f}× | {size / 1024:.0f} KB | {load:.1f} |")

@@ -393,8 +393,13 @@ def visible_cases(user):
     return Case.objects.filter(task_q).distinct()
 
 
+# Case columns that working a task never reads: not fetched on the hot path (the site is a geometry to decode).
+_CASE_BULK = {"case": ("case__site", "case__forms", "case__materials", "case__query_password_hash")}
+
+
 def get_task_for(user, task_id: int, *, lock: bool = False) -> Task:
-    task = Task.objects.select_related("case", "post", "office", "assignee").filter(pk=task_id).first()
+    task = (Task.objects.select_related("case", "post", "office", "assignee").defer(*_CASE_BULK.get("case"))
+            .filter(pk=task_id).first())
     if task is None:
         raise NotFound("没有这个办理环节")
     if not may_work(user, task):
@@ -544,7 +549,8 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
     now = timezone.now()
     with transaction.atomic():
         instance = (ProcessInstance.objects.select_for_update(of=("self",))
-                    .select_related("definition", "case", "case__handling_office").get(pk=task.instance_id))
+                    .select_related("definition", "case", "case__handling_office").defer(*_CASE_BULK.get("case"))
+                    .get(pk=task.instance_id))
         if instance.case.status != CaseStatus.IN_PROGRESS:
             raise Conflict("案卷不在办理中（暂停计时或已办结），不能办理", case_status=instance.case.status)
         wf = _load(instance)
