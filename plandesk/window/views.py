@@ -59,6 +59,11 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 @window_staff
 def desk(request):
+    wanted = (request.GET.get("n") or "").strip()
+    if wanted:
+        if Case.objects.filter(number=wanted).exists():
+            return redirect("window:case", wanted)
+        messages.error(request, f"没有编号为 {wanted[:20]} 的案件")
     open_notices = SupplementNotice.objects.filter(state=SupplementNotice.State.OPEN).select_related("case")
     return render(request, "window/desk.html", {
         "is_intake": services.is_intake_clerk(request.user),

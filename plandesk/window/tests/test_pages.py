@@ -201,3 +201,38 @@ def test_it_reprints_the_receipt_with_a_new_password(bureau):
     first.case.refresh_from_db()
     assert first.case.check_query_password(password)
     assert password == first.password or not first.case.check_query_password(first.password)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_opens_a_case_by_number_from_the_desk_without_javascript(bureau):
+    from plandesk.window import services
+    from plandesk.window.tests.conftest import application
+
+    case = services.intake(application(), actor=bureau["intake"]).case
+    client = _client(bureau["intake"])
+    assert client.get(f"/window/?n={case.number}")["Location"] == f"/window/cases/{case.number}/"
+    assert "没有编号为" in client.get("/window/?n=1", follow=True).content.decode()
+    assert Client().get("/window/").status_code == 302
+    assert _client(bureau["handler1"]).get("/window/").status_code == 403
+
+
+def test_it_offers_the_parallel_group_as_one_intake(bureau):
+    client = _client(bureau["intake"])
+    page = client.get("/window/intake/?group=site_and_scheme").content.decode()
+    assert 'name="f.site_selection.' in page and 'name="f.design_scheme_review.' in page
+
+
+def test_it_wipes_the_sealed_password_when_the_link_expires(bureau):
+    from datetime import timedelta
+
+    from plandesk.window import services
+    from plandesk.window.models import Receipt
+    from plandesk.window.tests.conftest import application
+
+    with time_machine.travel(NOW, tick=False):
+        services.intake(application(), actor=bureau["intake"])
+        assert services.wipe_expired_receipts() == 0
+    with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
+        assert services.wipe_expired_receipts() == 1
+        assert services.wipe_expired_receipts() == 0
+    assert Receipt.objects.get().sealed_password == ""
