@@ -20,7 +20,7 @@ from plandesk.handbook.models import (
     is_staff_reader,
     today,
 )
-from plandesk.handbook.services import citing_items
+from plandesk.handbook.services import citing_items, item_procedures
 
 
 def _reading_date(request) -> date:
@@ -60,7 +60,7 @@ def index(request):
     on = _reading_date(request)
     return render(request, "handbook/index.html", {
         "tree": _tree(request.user, on), "on": on, "is_today": on == today(),
-        "staff": is_staff_reader(request.user),
+        "staff": is_staff_reader(request.user), "procedures": item_procedures(),
     })
 
 

@@ -55,3 +55,13 @@ def test_it_lists_the_catalogue_items_that_cite_a_regulation(client, regulation)
     page = client.get(regulation.get_absolute_url()).content.decode()
     assert "以本法规为依据的审批事项" in page
     assert 'href="/guide/land_use_permit/"' in page and "建设用地规划许可证核发" in page
+
+
+def test_it_points_the_handbook_to_the_catalogues_procedures(client, db):
+    from plandesk.catalog.definitions import ITEMS
+    from plandesk.catalog.demo import install
+
+    item = install(ITEMS[0])
+    page = client.get("/handbook/").content.decode()
+    assert "各审批事项的办理程序" in page
+    assert f'href="/guide/{item.code}/"' in page
