@@ -101,3 +101,12 @@ def test_it_refuses_pages_to_outsiders_and_members_who_do_not_run_it(bureau, out
     assert "只有会议主持人或记录人" in response.content.decode()
     assert open_task(case).step_id == "division_meeting"
     assert Client().get(f"/meetings/{meeting.pk}/").status_code == 302  # to the login page
+
+
+def test_it_tells_the_chair_on_the_workbench_how_many_cases_wait_for_his_meeting(bureau):
+    to_division_meeting(bureau)
+    to_division_meeting(bureau)
+    html = client_for(bureau["head1"]).get("/workbench/").content.decode()
+    assert "待上会案卷" in html and "/meetings/" in html
+    assert "待上会案卷" not in client_for(bureau["head2"]).get("/workbench/").content.decode()
+    assert "待上会案卷" not in client_for(bureau["handler1"]).get("/workbench/").content.decode()
