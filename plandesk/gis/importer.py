@@ -316,6 +316,21 @@ class Importer:
     progress: Callable[[int, int], None] | None = None
 
     def run(self) -> LayerVersion:
+        """Import the whole file; `progress(done, total)` is called along the way."""
+        steps = self.steps()
+        while True:
+            try:
+                done, total = next(steps)
+            except StopIteration as finished:
+                return finished.value
+            if self.progress:
+                self.progress(done, total)
+
+    def steps(self) -> Iterator[tuple[int, int | None]]:
+        """The import as a generator of (records read, total or None); it returns the new LayerVersion.
+
+        A page can stream the progress of an upload by iterating this in the request's own thread (one transaction).
+        """
         started = time.monotonic()
         self.path = Path(self.path)
         report = ImportReport(source=self.path.name)
@@ -356,7 +371,7 @@ class Importer:
             with transaction.atomic():
                 version = LayerVersion.open_next(self.layer, mode=self.mode, source=self.path.name,
                                                  source_srs=report.source_srs, user=self.user)
-                self._load(records, model, version, report, total)
+                yield from self._load(records, model, version, report, total)
                 report.seconds = time.monotonic() - started
                 if report.refused:
                     first = report.messages[0]
@@ -370,7 +385,7 @@ class Importer:
             del source  # GDAL closes the file
         return version
 
-    def _load(self, records, model, version, report: ImportReport, total) -> None:
+    def _load(self, records, model, version, report: ImportReport, total) -> Iterator[tuple[int, int | None]]:
         batch = []
         for record in records:
             report.read += 1
@@ -380,12 +395,11 @@ class Importer:
                 if len(batch) >= BATCH_SIZE:
                     model.objects.bulk_create(batch)
                     batch = []
-            if self.progress and report.read % 500 == 0:
-                self.progress(report.read, total)
+            if report.read % 500 == 0:
+                yield report.read, total
         if batch and not report.refused:
             model.objects.bulk_create(batch)
-        if self.progress:
-            self.progress(report.read, total)
+        yield report.read, total
 
     def _refuse(self, report: ImportReport, number: int, message: str) -> None:
         report.refused += 1

@@ -10,17 +10,19 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from plandesk.accounts.models import Role
+from plandesk.audit.context import acting_as, client_ip
 from plandesk.gis import features as feats
 from plandesk.gis.features import Viewport
 from plandesk.gis.forms import ImportForm
 from plandesk.gis.geometry import transformed
-from plandesk.gis.importer import ImportRefused, import_layer
+from plandesk.gis.importer import Importer, ImportRefused
 from plandesk.gis.models import Access, Layer
 
 SEARCH_LIMIT = 20
@@ -133,26 +135,48 @@ def catalogue(request: HttpRequest):
                                                   "perms_import": request.user.has_role(Role.GIS_KEEPER)})
 
 
+PROGRESS_MARK = "<!--gis-progress-->"
+
+
 @login_required
 def upload(request: HttpRequest):
-    """The GIS keeper loads a file into a layer: all or nothing, the report shown and kept with the version."""
+    """The GIS keeper loads a file into a layer: all or nothing, progress streamed, the report kept with the version.
+
+    The page is streamed: its top, then a <progress> element per 500 records (CSS shows only the last one, so it
+    works without JavaScript), then the result. The import runs in this request's thread, in one transaction.
+    """
     if not request.user.has_role(Role.GIS_KEEPER):
         raise PermissionDenied("仅限信息中心（GIS 数据维护）")
     form = ImportForm(request.POST or None, request.FILES or None)
-    version = refused = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload_file = data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload_file.name).name
-            with path.open("wb") as out:
-                for chunk in upload_file.chunks():
-                    out.write(chunk)
-            try:
-                version = import_layer(path, data["layer"], srs=data["srs"] or None, field_map=data["fields"],
-                                       mode=data["mode"], source_layer=data["source_layer"] or None,
-                                       cad_layers=data["cad_layers"], user=request.user)
-            except ImportRefused as exc:
-                refused = exc
-    return render(request, "gis/upload.html", {"form": form, "version": version, "refused": refused},
-                  status=400 if refused else 200)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "gis/upload.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    page = render_to_string("gis/upload.html", {"form": ImportForm(), "streaming": True}, request=request)
+    head, _mark, tail = page.partition(PROGRESS_MARK)
+    return StreamingHttpResponse(_stream_import(request, form.cleaned_data, head, tail),
+                                 content_type="text/html; charset=utf-8")
+
+
+def _stream_import(request: HttpRequest, data: dict, head: str, tail: str):
+    yield head
+    user = request.user
+    with tempfile.TemporaryDirectory() as folder, acting_as(user=user, ip=client_ip(request)):
+        path = Path(folder) / Path(data["file"].name).name
+        with path.open("wb") as out:
+            for chunk in data["file"].chunks():
+                out.write(chunk)
+        importer = Importer(path, data["layer"], srs=data["srs"] or None, field_map=data["fields"],
+                            mode=data["mode"], source_layer=data["source_layer"] or None,
+                            cad_layers=data["cad_layers"], user=user)
+        version = refused = None
+        steps = importer.steps()
+        try:
+            while True:
+                done, total = next(steps)
+                yield (f'<progress value="{done}" max="{total or done}">{done}</progress>'
+                       f'<span class="progress-count">{done}{f" / {total}" if total else ""}</span>\n')
+        except StopIteration as finished:
+            version = finished.value
+        except ImportRefused as exc:
+            refused = exc
+    yield render_to_string("gis/upload_result.html", {"version": version, "refused": refused}, request=request)
+    yield tail

@@ -130,13 +130,23 @@ def test_the_gis_keeper_imports_an_upload_and_sees_the_report(client, layers, me
     assert signed_in(client, member).post("/gis/layers/import/", upload).status_code == 403
     client.force_login(make_user("keeper", Role.GIS_KEEPER))
     upload["file"].seek(0)
-    page = client.post("/gis/layers/import/", upload)
-    assert page.status_code == 200 and "第 1 版已生效" in page.content.decode()
+    text = streamed(client.post("/gis/layers/import/", upload))
+    assert "<progress" in text and "第 1 版已生效" in text and "读取 1，导入 1" in text
     assert Parcel.objects.get().code == "U-1"
+    assert layers["parcels"].current_version.loaded_by.username == "keeper"
+    from plandesk.audit.models import Event
+
+    assert Event.objects.filter(action="gis.layer_version.load").last().actor_name == "keeper"
     bad = {**upload, "file": SimpleUploadedFile("p.geojson", b'{"type": "FeatureCollection", "features": []}')}
-    page = client.post("/gis/layers/import/", bad)
-    assert page.status_code == 400 and "图层未改变" in page.content.decode()
+    assert "图层未改变" in streamed(client.post("/gis/layers/import/", bad))
     assert layers["parcels"].versions.count() == 1
+    wrong = {**upload, "file": SimpleUploadedFile("p.txt", b"x")}
+    assert client.post("/gis/layers/import/", wrong).status_code == 400
+
+
+def streamed(response) -> str:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
 
 
 def test_the_basemap_is_off_unless_configured(client, filled, settings):
