@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from plandesk.accounts.models import Role
 from plandesk.publicity.models import Opinion, OpinionStatus, Publicity
 from plandesk.publicity.views import can_manage
 
@@ -10,8 +11,10 @@ from plandesk.publicity.views import can_manage
 def at_risk(user) -> dict | None:
     if not can_manage(user):
         return None
-    risky = list(Publicity.objects.at_risk().order_by("notice_due_on")[:3])
     count = Publicity.objects.at_risk().count()
+    if not count and not user.has_role(Role.OFFICE_SUPERVISOR):
+        return None  # the office always sees the panel; others only when something is at risk
+    risky = list(Publicity.objects.at_risk().order_by("notice_due_on")[:3])
     return {
         "title": _("公示预警（媒体公告缺失或逾期）"),
         "count": count,

@@ -148,3 +148,8 @@ def test_it_offers_publicity_to_the_portal_search(running, draft):
 def test_it_asks_a_question_that_needs_no_script():
     challenge = new_challenge()
     assert "加" in challenge.question and challenge.token
+
+
+def test_it_speaks_english_when_asked(client, running):
+    page = client.get(running.get_absolute_url(), headers={"Accept-Language": "en"}).content.decode()
+    assert "Send an opinion" in page and "Publicity before approval" in page

@@ -90,3 +90,11 @@ def test_it_edits_a_draft_but_not_into_a_late_notice(client, member, draft):
     stored = Publicity.objects.get(pk=draft.pk)
     assert stored.starts_on == date(2026, 12, 8) and stored.notice_due_on == date(2026, 12, 3)
     assert stored.site is not None  # kept from before through the form's GeoJSON
+
+
+def test_it_shows_the_risk_panel_to_the_office_always_and_to_others_when_needed(db, member, outsider):
+    from plandesk.publicity.home import at_risk
+
+    office = make_user("office", Role.OFFICE_SUPERVISOR)
+    assert at_risk(office)["count"] == 0
+    assert at_risk(member) is None and at_risk(outsider) is None
