@@ -70,7 +70,7 @@ def receipt_pdf(case: Case, password: str) -> bytes:
             ("承办单位", case.handling_office.name),
             ("受理时间", _local(case.received_at)),
             ("承诺时限", f"{case.promised_days} 个工作日"),
-            ("预取件日期", _date(case.expected_pickup_date)),
+            ("预取件日期", f"{_date(case.expected_pickup_date)}（{case.expected_pickup_date or '—'}）"),
         ]),
         pdf.para("已收材料", "heading"),
         pdf.para(_materials(case, (MaterialState.RECEIVED,))),

@@ -40,7 +40,8 @@ def test_it_serves_the_receipt_pdf_with_number_password_and_pickup_date(clerk_ap
     pdf = clerk_api.get(body["receipt_url"].removeprefix("http://testserver"))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = extract_text(pdf.content)
-    for expected in (body["case_number"], body["query_password"], "2026年12月11日", "立案回执", "江城置业有限公司",
+    for expected in (body["case_number"], body["query_password"], "2026年12月11日", body["expected_pickup_date"],
+                     "立案回执", "江城置业有限公司",
                      "建设用地规划许可证核发", "申请表（加盖申请单位公章）", "/window/query/"):
         assert expected in text
 
