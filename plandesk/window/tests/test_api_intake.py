@@ -207,3 +207,18 @@ def _minimal_form(schema: dict) -> dict:
         else:
             form[name] = "某某"
     return form
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_reprints_with_a_new_password_that_replaces_the_old(clerk_api, bureau, api, api_as):
+    first = clerk_api.post("/api/v1/cases", application()).json()
+    path = f"/api/v1/cases/{first['case_number']}/receipt"
+    assert api_as(bureau["output"]).post(path).status_code == 403
+    again = clerk_api.post(path)
+    assert again.status_code == 200 and again.json()["receipt_url"]
+    new = again.json()["query_password"]
+    query = "/api/v1/public/query"
+    assert api.post(query, {"case_number": first["case_number"], "password": new}).status_code == 200
+    if new != first["query_password"]:
+        assert api.post(query, {"case_number": first["case_number"],
+                                "password": first["query_password"]}).status_code == 404
