@@ -575,4 +575,61 @@ ITEMS: list[ItemDefinition] = [
     ),
 ]
 
+# One filled-in form per item, valid against its schema (JSON Schema's `examples`): for the demo, for API clients
+# and tests, and as a model answer beside the blank form. The figures suit a residential block in the demo city.
+_RESIDENTIAL = {
+    "land_area_m2": 20000, "land_use_class": "R", "floor_area_ratio": 2.5, "building_density_pct": 25,
+    "height_m": 54, "green_ratio_pct": 35,
+}
+EXAMPLES = {
+    codes.LAND_USE_PERMIT: {
+        "land_supply": "transfer", "transfer_contract_no": "出让合同〔2026〕第018号", **_RESIDENTIAL,
+        "construction_nature": "new", "investment_10k_yuan": 36000,
+    },
+    codes.CONSTRUCTION_PERMIT: {
+        "land_use_permit_no": "地字第420100202600018号", **_RESIDENTIAL, "total_floor_area_m2": 50000,
+        "above_ground_area_m2": 50000, "underground_area_m2": 12000, "floors_above": 18, "floors_below": 1,
+        "parking_spaces": 420, "construction_nature": "new", "investment_10k_yuan": 36000,
+    },
+    codes.SITE_SELECTION: {
+        "project_proposal_no": "发改投资〔2026〕45号", "land_area_m2": 30000, "land_use_class": "A",
+        "total_floor_area_m2": 24000, "is_major_project": False, "alternative_sites": 2,
+        "construction_nature": "new", "investment_10k_yuan": 18000,
+    },
+    codes.DESIGN_SCHEME_REVIEW: {
+        "planning_conditions_no": "规条〔2026〕第007号", "design_institute": "市建筑设计研究院有限公司",
+        **_RESIDENTIAL, "total_floor_area_m2": 50000, "parking_spaces": 420, "construction_nature": "new",
+    },
+    codes.PLANNING_CONDITIONS: {
+        "land_supply": "transfer", **_RESIDENTIAL, "reserve_plan_no": "储备〔2026〕第3号",
+    },
+    codes.VERIFICATION: {
+        "construction_permit_no": "建字第420100202500102号", "completion_date": "2026-10-30",
+        "total_floor_area_m2": 49800, "floor_area_ratio": 2.49, "building_density_pct": 25, "height_m": 53.7,
+        "green_ratio_pct": 35.2, "survey_report_no": "核测〔2026〕第061号",
+    },
+    codes.TEMPORARY_CONSTRUCTION: {
+        "purpose": "施工项目部临时办公用房", "use_months": 18, "land_area_m2": 800, "total_floor_area_m2": 600,
+        "height_m": 7.2, "floors_above": 2,
+    },
+    codes.PIPELINE_APPROVAL: {
+        "pipe_kind": "water", "length_m": 1250, "diameter_mm": 600, "burial_depth_m": 1.8,
+        "road_names": "滨江大道（解放路至中山路段）", "trenchless": False, "investment_10k_yuan": 860,
+    },
+    codes.RURAL_PERMIT: {
+        "village": "乔镇东湖村", "building_use": "housing", "land_area_m2": 120, "total_floor_area_m2": 260,
+        "floors_above": 3, "height_m": 10.5, "homestead_cert_no": "乔宅批〔2026〕第021号",
+    },
+    codes.SETTING_OUT_CHECK: {
+        "stage": "setting_out", "construction_permit_no": "建字第420100202600018号",
+        "survey_unit": "市勘测设计研究院", "buildings": 6,
+    },
+    codes.HISTORIC_BUILDING: {
+        "building_name": "江汉关旧址附属楼", "register_no": "历建-2019-031", "work_kind": "repair",
+        "total_floor_area_m2": 1800, "height_m": 16, "current_use": "办公", "proposed_use": "办公",
+    },
+}
+for _definition in ITEMS:
+    _definition.form["examples"] = [EXAMPLES[_definition.code]]
+
 ITEMS_BY_CODE = {definition.code: definition for definition in ITEMS}

@@ -22,6 +22,7 @@ def test_it_defines_two_licences_and_nine_other_items():
 @pytest.mark.parametrize("definition", ITEMS, ids=lambda d: d.code)
 def test_every_form_schema_is_valid_and_titled_in_chinese(definition):
     assert schema_errors(definition.form) == []
+    assert form_errors(definition.form, definition.form["examples"][0]) == {}
     assert definition.promised_days <= definition.statutory_days
     assert any(m.requirement != Requirement.REQUIRED for m in definition.materials)
     for name, prop in definition.form["properties"].items():
