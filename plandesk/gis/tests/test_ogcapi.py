@@ -85,3 +85,20 @@ def test_owslib_lists_collections_and_pages_through_items(live_server, filled):
         assert keeper.collection("pipelines")["extent"]["spatial"]["bbox"][0][0] == pytest.approx(114.30, abs=1e-4)
     finally:
         REQUEST_HEADERS.pop("Authorization", None)  # OWSLib keeps headers in a module-level dict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gdal_opens_the_service_as_qgis_would(live_server, filled):
+    """GDAL's OAPIF driver (what QGIS uses) lists the public layers, and the restricted one with a token."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ogrinfo") is None:
+        pytest.skip("ogrinfo (gdal-bin) is not installed")
+    url = f"OAPIF:{live_server.url}/ogcapi/"
+    public = subprocess.run(["ogrinfo", "-ro", "-so", url], capture_output=True, text=True, timeout=60).stdout
+    assert "parcels" in public and "roads" in public and "pipelines" not in public
+    _token, raw = ApiToken.issue(make_user("keeper", Role.GIS_KEEPER))
+    keeper = subprocess.run(["ogrinfo", "-ro", "-so", "--config", "GDAL_HTTP_HEADERS", f"Authorization: Bearer {raw}",
+                             url, "pipelines"], capture_output=True, text=True, timeout=60).stdout
+    assert "Feature Count: 1" in keeper
