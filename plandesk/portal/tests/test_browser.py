@@ -73,3 +73,11 @@ def test_it_can_be_used_with_the_keyboard_alone(live_server, phone, library):
     phone.keyboard.press("Enter")
     phone.wait_for_url("**/search/?q=*")
     assert phone.locator("ol.results > li.result").count() == 1
+
+
+def test_it_updates_the_results_while_typing_when_javascript_is_on(live_server, phone, library):
+    phone.goto(live_server.url + "/search/")
+    phone.get_by_label("搜索办事指南、法规、手册和公告").press_sequentially("结构", delay=50)
+    phone.wait_for_selector("ol.results > li.result")
+    assert phone.locator("ol.results > li.result").count() == 1
+    assert "q=" in phone.url  # the address follows, so the page can be bookmarked or shared
