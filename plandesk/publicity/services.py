@@ -242,3 +242,32 @@ def on_calendar_changed(sender=None, dates=None, **kwargs) -> int:
         if latest != due:
             moved += Publicity.objects.filter(pk=pk).update(notice_due_on=latest)
     return moved
+
+
+def warn_at_risk(today: date | None = None) -> int:
+    """Tell the office (and whoever created it) once about each publicity at risk: an in-app notice through the
+    outbox, deduplicated per publicity and notice day, so a second sweep writes nothing."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from plandesk.accounts.models import Role
+    from plandesk.notifications.services import notify
+
+    today = today or timezone.localdate()
+    office = list(get_user_model().objects.filter(groups__name=Role.OFFICE_SUPERVISOR, is_active=True))
+    written = 0
+    for publicity in Publicity.objects.at_risk(today).select_related("created_by"):
+        people = {user.pk: user for user in office}
+        if publicity.created_by is not None and publicity.created_by.is_active:
+            people[publicity.created_by.pk] = publicity.created_by
+        state = "未登记" if publicity.media_notice_on is None else "逾期"
+        for user in people.values():
+            sent = notify(kind="publicity.at_risk", recipient=user, obj=publicity,
+                          subject=f"公示预警：{publicity.title}"[:200],
+                          body=f"媒体公告{state}：公示定于 {publicity.starts_on:%Y-%m-%d} 开始，媒体公告须在 "
+                               f"{publicity.notice_due_on:%Y-%m-%d} 前发布（{rules.notice_rule_text()}）。"
+                               "公告逾期的公示不能开始。",
+                          url=reverse("publicity:staff_detail", args=[publicity.pk]),
+                          dedupe_key=f"publicity.at_risk.{publicity.pk}.{publicity.notice_due_on}.{user.pk}")
+            written += sent is not None
+    return written

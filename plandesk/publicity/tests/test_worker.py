@@ -90,3 +90,20 @@ def test_it_starts_a_publicity_once_when_two_workers_run_at_the_same_moment(trav
         thread.join()
     assert sorted(results) == [0, 1]
     assert _events(publicity, "publicity.started") == 1
+
+
+def test_it_warns_the_office_once_of_a_publicity_at_risk(member):
+    from plandesk.accounts.models import Role
+    from plandesk.conftest import make_user
+    from plandesk.notifications.models import Notification
+    from plandesk.publicity.services import warn_at_risk
+
+    office = make_user("office", Role.OFFICE_SUPERVISOR)
+    publicity = make_publicity(created_by=member)
+    assert warn_at_risk(today=date(2026, 11, 25)) == 0  # the notice is due 12-02: not near yet
+    assert warn_at_risk(today=date(2026, 11, 30)) == 2
+    assert warn_at_risk(today=date(2026, 12, 1)) == 0
+    notice = Notification.objects.get(recipient=office)
+    assert notice.subject == f"公示预警：{publicity.title}" and "2026-12-02" in notice.body
+    assert notice.url == f"/publicity/staff/{publicity.pk}/"
+    assert Notification.objects.filter(recipient=member, kind="publicity.at_risk").count() == 1
