@@ -201,13 +201,28 @@ def staff_list(request):
     page = Paginator(qs.order_by("-starts_on", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "publicity/staff_list.html", {
         "page": page, "at_risk": at_risk, "statuses": Status.choices, "status": status,
+        "awaiting": cases_awaiting_publicity()[:20],
         "today": timezone.localdate(), "rule": rules.notice_rule_text()})
+
+
+def cases_awaiting_publicity():
+    """Open cases with an item that requires pre-approval publicity (须批前公示) and no publicity yet."""
+    from plandesk.cases.models import Case
+
+    return (Case.objects.open().filter(item_versions__publicity_required=True, publicity__isnull=True)
+            .distinct().order_by("received_at"))
 
 
 @login_required
 def staff_new(request):
     _manager(request)
-    form = PublicityForm(request.POST or None)
+    initial = {}
+    number = request.GET.get("case", "")
+    case = cases_awaiting_publicity().filter(number=number).first() if number else None
+    if case is not None:
+        initial = {"case_number": case.number, "subject": "project_scheme", "kind": "pre_approval",
+                   "subject_name": case.project_name, "title": f"{case.project_name}建设工程设计方案批前公示"}
+    form = PublicityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         publicity = form.save(commit=False)
         publicity.created_by = request.user

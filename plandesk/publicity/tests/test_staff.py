@@ -98,3 +98,16 @@ def test_it_shows_the_risk_panel_to_the_office_always_and_to_others_when_needed(
     office = make_user("office", Role.OFFICE_SUPERVISOR)
     assert at_risk(office)["count"] == 0
     assert at_risk(member) is None and at_risk(outsider) is None
+
+
+def test_it_lists_cases_whose_items_require_publicity_and_prefills_the_new_one(client, member, case):
+    version = case.item_versions.get()
+    type(version).objects.filter(pk=version.pk).update(publicity_required=True)
+    client.force_login(member)
+    page = client.get("/publicity/staff/").content.decode()
+    assert case.number in page and f"/publicity/staff/new/?case={case.number}" in page
+    form = client.get(f"/publicity/staff/new/?case={case.number}").context["form"]
+    assert form["case_number"].value() == case.number and form["subject_name"].value() == case.project_name
+    response = client.post("/publicity/staff/new/", {**NEW, "case_number": case.number})
+    assert response.status_code == 302
+    assert case.number not in client.get("/publicity/staff/").content.decode()
