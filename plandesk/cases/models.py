@@ -174,7 +174,9 @@ class Case(models.Model):
     # --- deadlines ---------------------------------------------------------------------------------------------
 
     def pause_intervals(self) -> list[tuple[datetime, datetime | None]]:
-        return [(p.started_at, p.ended_at) for p in self.pauses.all()]
+        if self.pk is None or (self.status == CaseStatus.IN_PROGRESS and self.status_changed_at == self.received_at):
+            return []  # in progress and no transition since registration: never paused (saves a query per step)
+        return list(self.pauses.values_list("started_at", "ended_at"))
 
     def _compute_deadline(self, pauses=()) -> None:
         from plandesk.workdays import calendar

@@ -16,4 +16,6 @@ def workflow_timers() -> int:
     return run_due_timers()
 
 
-JOBS = [workflow_timers, workflow_implied_consent, workflow_lights]
+# The lights are recoloured by supervision's sweep, which records each change for the reminders
+# (plandesk.supervision.jobs); workflow_lights stays for a manual run.
+JOBS = [workflow_timers, workflow_implied_consent]

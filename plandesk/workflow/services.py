@@ -69,12 +69,12 @@ class InvalidInput(WorkflowError):
 
 # --- process definitions -----------------------------------------------------------------------------------------
 
-_parsed: dict[tuple[int, int], engine.ParsedProcess] = {}
+_parsed: dict[tuple, engine.ParsedProcess] = {}
 
 
 def parsed_definition(definition: ProcessDefinition) -> engine.ParsedProcess:
-    # Keyed by the text too: a stored version never changes, but a test database hands out its ids again.
-    key = (definition.pk, hash(definition.bpmn_xml))
+    # A stored version never changes; the upload time tells apart versions a test database gave the same id.
+    key = (definition.pk, definition.uploaded_at)
     parsed = _parsed.get(key)
     if parsed is None:
         parsed = engine.parse_process(definition.bpmn_xml)
@@ -279,12 +279,11 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
     case = instance.case
     now = timezone.now()
     ready = {str(t.id): t for t in engine.ready_user_tasks(wf)}
-    open_rows = list(instance.tasks.filter(state=TaskState.OPEN))
-    for row in open_rows:
-        if row.spiff_id not in ready:
-            Task.objects.filter(pk=row.pk).update(state=TaskState.CANCELLED, completed_at=now,
-                                                  version=F("version") + 1)
-    known = {row.spiff_id for row in open_rows}
+    open_rows = list(Task.objects.filter(instance=instance, state=TaskState.OPEN).values_list("pk", "spiff_id"))
+    gone = [pk for pk, spiff_id in open_rows if spiff_id not in ready]
+    if gone:
+        Task.objects.filter(pk__in=gone).update(state=TaskState.CANCELLED, completed_at=now, version=F("version") + 1)
+    known = {spiff_id for _pk, spiff_id in open_rows}
     created = []
     pauses = None
     for spiff_id, spiff_task in ready.items():
@@ -298,7 +297,8 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
         due, warn = _deadlines(case, now, days, pauses) if days else (None, None)
         task = Task.objects.create(
             case=case, instance=instance, spiff_id=spiff_id, step_id=step.id, name=step.name, lane=step.lane,
-            post=post, office=post.unit if post is not None else case.handling_office, meeting_kind=step.meeting,
+            post=post, office_id=post.unit_id if post is not None else case.handling_office_id,
+            meeting_kind=step.meeting,
             on_timeout=step.on_timeout, created_at=now, limit_days=days, due_at=due, warn_at=warn,
             form_schema=step.form_schema,
         )
@@ -393,13 +393,18 @@ def visible_cases(user):
     return Case.objects.filter(task_q).distinct()
 
 
-# Case columns that working a task never reads: not fetched on the hot path (the site is a geometry to decode).
-_CASE_BULK = {"case": ("case__site", "case__forms", "case__materials", "case__query_password_hash")}
+# The hot path reads only the columns it needs: each column costs the ORM time, and the case's site is a geometry.
+_TASK_COLUMNS = ("id", "case_id", "instance_id", "spiff_id", "step_id", "name", "lane", "post_id", "office_id",
+                 "assignee_id", "state", "meeting_kind", "claimed_at", "version", "form_schema", "post__code",
+                 "post__name")
+_INSTANCE_COLUMNS = ("id", "case_id", "definition_id", "state", "status", "completed_at", "revision",
+                     "next_timer_at", "definition__id", "definition__process_id", "definition__version",
+                     "definition__uploaded_at", "case__id", "case__number", "case__status",
+                     "case__handling_office_id", "case__received_at", "case__status_changed_at")
 
 
 def get_task_for(user, task_id: int, *, lock: bool = False) -> Task:
-    task = (Task.objects.select_related("case", "post", "office", "assignee").defer(*_CASE_BULK.get("case"))
-            .filter(pk=task_id).first())
+    task = Task.objects.select_related("post").only(*_TASK_COLUMNS).filter(pk=task_id).first()
     if task is None:
         raise NotFound("没有这个办理环节")
     if not may_work(user, task):
@@ -440,7 +445,8 @@ def cases_waiting_for_meeting(kind: str, division=None):
 
 
 def meeting_task(case: Case, kind: str) -> Task | None:
-    return case.tasks.filter(state=TaskState.OPEN, meeting_kind=kind).select_related("office", "post").first()
+    return (Task.objects.filter(case=case, state=TaskState.OPEN, meeting_kind=kind).select_related("post")
+            .only(*_TASK_COLUMNS).first())
 
 
 def complete_meeting_task(case: Case, kind: str, decision: str, opinion: str, decided_by, meeting_ref: str = ""
@@ -512,6 +518,11 @@ def _validate_form(task: Task, form: dict | None) -> dict | None:
     return form
 
 
+# Checks that upper apps add before a task may be completed (e.g. supervision: an urged task needs the handler's
+# written feedback first). Each takes the task and raises a WorkflowError to refuse.
+COMPLETION_CHECKS: list = []
+
+
 def complete_task(task_id: int, user, *, decision: str, opinion: str = "", form: dict | None = None,
                   version: int | None = None) -> list[Task]:
     """Complete a task with a decision (approve / reject / return to the previous step).
@@ -526,6 +537,8 @@ def complete_task(task_id: int, user, *, decision: str, opinion: str = "", form:
     if task.is_meeting:
         info = meeting_info(task)
         raise MeetingRequired(f"该环节须由{MeetingKind(task.meeting_kind).label}集体决定", **info)
+    for check in COMPLETION_CHECKS:
+        check(task)
     if decision not in WORK_DECISIONS:
         raise InvalidInput("决定须为 approve、reject 或 return",
                            fields=[{"field": "decision", "message": "须为 approve、reject 或 return"}])
@@ -548,9 +561,8 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
               meeting_ref: str = "", stored_decision: str | None = None, lapsed: bool = False) -> list[Task]:
     now = timezone.now()
     with transaction.atomic():
-        instance = (ProcessInstance.objects.select_for_update(of=("self",))
-                    .select_related("definition", "case", "case__handling_office").defer(*_CASE_BULK.get("case"))
-                    .get(pk=task.instance_id))
+        instance = (ProcessInstance.objects.select_for_update(of=("self",)).select_related("definition", "case")
+                    .only(*_INSTANCE_COLUMNS).get(pk=task.instance_id))
         if instance.case.status != CaseStatus.IN_PROGRESS:
             raise Conflict("案卷不在办理中（暂停计时或已办结），不能办理", case_status=instance.case.status)
         wf = _load(instance)
@@ -562,7 +574,7 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
         updated = Task.objects.filter(pk=task.pk, version=version, state=TaskState.OPEN).update(
             state=TaskState.LAPSED if lapsed else TaskState.COMPLETED,
             version=F("version") + 1, completed_at=now, completed_by=None if lapsed else user,
-            assignee=task.assignee if (task.assignee_id or lapsed) else user,
+            assignee_id=task.assignee_id if (task.assignee_id or lapsed) else user.pk,
             claimed_at=task.claimed_at or now, decision=stored_decision or decision, opinion=opinion,
             form_data=form, draft=None, meeting_ref=meeting_ref[:100],
         )
