@@ -316,6 +316,9 @@ class Publicity(models.Model):
             self.summary_published_at = now
             record("publicity.summary_published", self, after={"groups": self.groups.count()},
                    summary=f"{self.title[:60]} 公布意见汇总", actor=actor)
+            from plandesk.publicity.services import notify_submitters
+
+            notify_submitters(self)
 
 
 def document_path(instance, filename: str) -> str:

@@ -4,9 +4,11 @@ worker's sweeps, and the opinion summary that other apps read (`summary_for_case
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -270,4 +272,38 @@ def warn_at_risk(today: date | None = None) -> int:
                           url=reverse("publicity:staff_detail", args=[publicity.pk]),
                           dedupe_key=f"publicity.at_risk.{publicity.pk}.{publicity.notice_due_on}.{user.pk}")
             written += sent is not None
+    return written
+
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def notify_submitters(publicity: Publicity) -> int:
+    """When the summary is published: tell each person whose opinion was taken (valid or merged) by SMS or e-mail,
+    if the contact they gave is a mobile number or an e-mail address. Written to the outbox in the caller's
+    transaction; rejected opinions get nothing (a typed-in number must not become a way to message strangers)."""
+    from django.core.validators import validate_email
+    from django.urls import reverse
+
+    from plandesk.notifications.models import Channel
+    from plandesk.notifications.services import notify
+
+    written = 0
+    for opinion in publicity.opinions.filter(status__in=(OpinionStatus.ACCEPTED, OpinionStatus.DUPLICATE)):
+        contact = opinion.contact.replace(" ", "").replace("-", "")
+        if MOBILE.match(contact):
+            channel = Channel.SMS
+        else:
+            try:
+                validate_email(contact)
+            except ValidationError:
+                continue
+            channel = Channel.EMAIL
+        url = reverse("publicity:receipt", args=[opinion.tracking_code])
+        sent = notify(kind="publicity.summary_published", channel=channel, address=contact, obj=opinion,
+                      subject="规划公示意见已答复",
+                      body=f"您对“{publicity.title}”提出的意见（查询编号 {opinion.tracking_code}）已有答复，"
+                           f"请在本局网站查看：{settings.PLANDESK_SITE_URL}{url}",
+                      url=url, dedupe_key=f"publicity.answered.{opinion.pk}")
+        written += sent is not None
     return written

@@ -81,6 +81,14 @@ def test_it_summarizes_and_publishes_with_the_responses(running, opinions, membe
 
     running.publish_summary(actor=member)
     assert summary_for_case(case)[0].published
+    # The three people whose opinions were taken hear of the answer by SMS (their contact is a mobile number);
+    # the rejected one does not.
+    from plandesk.notifications.models import Notification
+
+    sms = Notification.objects.filter(kind="publicity.summary_published").order_by("object_id")
+    assert [(n.channel, n.address, n.object_id) for n in sms] == [
+        ("sms", "13900000000", str(o.pk)) for o in (green, green_again, height)]
+    assert green.tracking_code in sms[0].body
     with pytest.raises(PublicityError, match="已经公布"):
         running.publish_summary(actor=member)
 
