@@ -1,0 +1,16 @@
+"""Worker jobs of supervision: recolour the lights (recording each change), then remind and draft urging notices.
+
+Both are safe with several workers: the sweep's updates claim rows, and each change is acted on once."""
+
+from plandesk.supervision.services import act_on_light_changes, sweep_lights, withdraw_stale_drafts
+
+
+def supervision_lights() -> int:
+    return sweep_lights()
+
+
+def supervision_reminders() -> int:
+    return act_on_light_changes() + withdraw_stale_drafts()
+
+
+JOBS = [supervision_lights, supervision_reminders]

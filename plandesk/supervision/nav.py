@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from plandesk.accounts.models import Role
+from plandesk.core.nav import NavEntry
+
+
+def awaiting_feedback(user) -> int | None:
+    from plandesk.supervision.models import NoticeStatus, UrgingNotice
+
+    return UrgingNotice.objects.filter(handler=user, status=NoticeStatus.ISSUED).count() or None
+
+
+NAV = [
+    NavEntry(_("督办台"), "supervision:desk", roles=(Role.OFFICE_SUPERVISOR,), order=40),
+    NavEntry(_("督办件"), "supervision:notices", roles=(Role.HANDLER, Role.DIVISION_HEAD, Role.OFFICE_SUPERVISOR,
+                                                       Role.DIRECTOR), order=41, badge=awaiting_feedback),
+    NavEntry(_("考核登记"), "supervision:assessment", roles=(Role.OFFICE_SUPERVISOR, Role.DIRECTOR), order=42),
+]
