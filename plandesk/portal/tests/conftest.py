@@ -28,3 +28,13 @@ def library(db):
                                    published_on=date(2026, 1, 5))
     draft = Notice.objects.create(title="草稿：年度许可统计", body="未发布。")
     return {"law": law, "standard": standard, "internal": internal, "notice": notice, "draft": draft}
+
+
+@pytest.fixture
+def handbook_public(db):
+    chapter = Chapter.objects.create(number=1, title="总则")
+    section = Section.objects.create(chapter=chapter, number=1, title="基本原则")
+    article = Article.objects.create(section=section, number=1, title="公开透明")
+    ArticleVersion.objects.create(article=article, effective_on=date(2025, 1, 1),
+                                  body="审批事项的依据和时限在网站公示。")
+    return article

@@ -93,3 +93,14 @@ def test_it_splits_queries_into_bigrams_without_crossing_punctuation():
     assert query_grams("城乡规划法") == ["城乡", "乡规", "规划", "划法"]
     assert query_grams("规划，许可") == ["规划", "许可"]
     assert query_grams("法") == ["法"]
+
+
+def test_it_follows_a_chapter_made_internal_or_public(library, handbook_public):
+    chapter = handbook_public.section.chapter
+    assert titles(search_all("公开透明", None)) == ["1.1.1 公开透明"]
+    chapter.is_public = False
+    chapter.save()
+    assert search_all("公开透明", None) == []
+    chapter.is_public = True
+    chapter.save()
+    assert titles(search_all("公开透明", None)) == ["1.1.1 公开透明"]
