@@ -83,16 +83,18 @@ def notice_for(user, notice_id: int) -> UrgingNotice:
 
 # --- the light sweep ---------------------------------------------------------------------------------------------
 
-# (from, to, condition) on an open task with a deadline: the forward changes first, then the ones a later deadline
-# (a pause, a calendar change) brings back. Each condition names the light equal to a constant, so the partial
-# indexes (light, due_at) / (light, warn_at) over open tasks find the few rows at stake.
+# (from, to, condition) on an open task with a deadline, in this order: first the changes a later deadline (a pause,
+# a calendar change) brings back, then the forward ones. Thanks to the order each condition is one range on one
+# column (a red step whose yellow time is still ahead went green just before; a green step past due went red just
+# before it would turn yellow), so the partial indexes (light, due_at) / (light, warn_at) over open tasks find
+# exactly the rows at stake, and a pass with nothing to do reads next to nothing.
 TRANSITIONS = [
-    (Light.GREEN, Light.RED, "due_at <= %(now)s"),
-    (Light.YELLOW, Light.RED, "due_at <= %(now)s"),
-    (Light.GREEN, Light.YELLOW, "warn_at <= %(now)s AND due_at > %(now)s"),
-    (Light.RED, Light.YELLOW, "due_at > %(now)s AND warn_at <= %(now)s"),
     (Light.RED, Light.GREEN, "warn_at > %(now)s"),
     (Light.YELLOW, Light.GREEN, "warn_at > %(now)s"),
+    (Light.RED, Light.YELLOW, "due_at > %(now)s"),
+    (Light.GREEN, Light.RED, "due_at <= %(now)s"),
+    (Light.YELLOW, Light.RED, "due_at <= %(now)s"),
+    (Light.GREEN, Light.YELLOW, "warn_at <= %(now)s"),
 ]
 
 
@@ -112,9 +114,11 @@ def sweep_lights(now: datetime | None = None) -> int:
     change_table = LightChange._meta.db_table
     columns = "task_id, case_id, from_light, to_light, at, due_at, last_error"
     changed = 0
+    # Adapted as Django stores it (SQLite: naive UTC text), so raw comparisons agree with the ORM's.
+    moment = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic(), connection.cursor() as cursor:
         for from_light, to_light, condition in TRANSITIONS:
-            params = {"now": now, "from": str(from_light), "to": str(to_light), "paused": str(CaseStatus.PAUSED)}
+            params = {"now": moment, "from": str(from_light), "to": str(to_light), "paused": str(CaseStatus.PAUSED)}
             where = _where(task_table, case_table, condition)
             if connection.vendor == "postgresql":
                 # One statement: the update claims the rows (a second worker waits, re-checks the light, skips them).

@@ -255,3 +255,14 @@ def test_it_exports_the_same_figures_as_the_page(bureau, late_task):
             assert exported == {name: [float(v) for v in cells] for name, cells in page.items()} and page
         bad = desk.get("/supervision/assessment/", {"period": "2026-13"})
         assert bad.status_code == 400 and "期间格式" in bad.content.decode()
+
+
+def test_it_shows_drafts_to_the_office_and_urgings_to_the_handler_on_the_workbench(bureau, late_task):
+    with time_machine.travel(late_task.due_at + timedelta(minutes=1), tick=False):
+        worker_round()
+        office = client_for(bureau["office"]).get("/workbench/").content.decode()
+        assert "待签发催办通知书 1 份" in office
+        assert "催办通知书" not in client_for(bureau["handler1"]).get("/workbench/").content.decode()
+        services.issue_notice(UrgingNotice.objects.get().pk, bureau["office"])
+        handler = client_for(bureau["handler1"]).get("/workbench/").content.decode()
+        assert "有 1 份催办通知书待书面反馈" in handler
