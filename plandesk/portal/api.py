@@ -1,11 +1,14 @@
-"""GET /api/v1/search: the portal's search for the bureau's apps and integrators (public)."""
+"""The portal in the API (public): GET /api/v1/search (shared/API.md) and GET /api/v1/notices."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from ninja import Router, Schema
 
 from plandesk.accounts.models import ApiToken
 from plandesk.core.api_errors import ApiError
+from plandesk.portal.models import Notice
 from plandesk.portal.search import KINDS, normalize_query, search_all
 
 router = Router(tags=["门户 portal"])
@@ -48,4 +51,25 @@ def search(request, q: str, kind: str | None = None):
     return [
         {"kind": h.kind, "title": h.title, "url": request.build_absolute_uri(h.url), "snippet": str(h.snippet)}
         for h in hits
+    ]
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    published_on: date
+    pinned: bool
+    url: str
+    body: str  # Markdown
+
+
+@router.get("/notices", response=list[NoticeOut], auth=None)
+def notices(request, limit: int = 20):
+    """The bureau's published news and notices, pinned first, newest first (at most 100)."""
+    limit = max(1, min(limit, 100))
+    return [
+        {"id": n.pk, "kind": n.kind, "title": n.title, "published_on": n.published_on, "pinned": n.pinned,
+         "url": request.build_absolute_uri(n.get_absolute_url()), "body": n.body}
+        for n in Notice.objects.published()[:limit]
     ]

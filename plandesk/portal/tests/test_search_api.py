@@ -48,3 +48,9 @@ def test_it_filters_by_kind_and_rejects_an_unknown_kind(api, library):
 def test_it_is_published_in_the_openapi_document(api, db):
     assert "/api/v1/search" in api.get("/api/v1/openapi.json").json()["paths"]
     assert Chapter.objects.count() == 0  # nothing stored by reading
+
+
+def test_it_lists_published_notices_for_mobile_front_ends(api, library):
+    body = api.get("/api/v1/notices").json()
+    assert [n["title"] for n in body] == ["关于调整办公时间的通知"]  # the draft stays out
+    assert body[0]["published_on"] == "2026-01-05" and body[0]["url"].startswith("http://testserver/notices/")
