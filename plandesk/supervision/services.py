@@ -178,6 +178,9 @@ def _remind_yellow(change: LightChange) -> None:
     for user in handlers:
         notify(kind="supervision.yellow", subject=subject, body=body, recipient=user, url=_case_url(task),
                obj=task, dedupe_key=f"supervision.yellow.{change.pk}.{user.pk}")
+        if getattr(user, "phone", ""):
+            notify(kind="supervision.yellow_sms", subject=subject, body=body, channel="sms", recipient=user,
+                   obj=task, dedupe_key=f"supervision.yellow.{change.pk}.{user.pk}.sms")
     copied = {u.pk for u in handlers}
     for head in _heads(task):
         if head.pk in copied:

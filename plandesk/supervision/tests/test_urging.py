@@ -66,7 +66,7 @@ def late_task(bureau):
     return task
 
 
-def test_it_walks_a_late_step_from_green_to_completion(bureau, late_task):
+def test_it_walks_a_late_step_from_green_to_completion(bureau, late_task, api_as):
     """green → yellow (reminder + copy, phone call) → red (draft) → issued notice → feedback → completion."""
     task, handler, head, office = late_task, bureau["handler1"], bureau["head1"], bureau["office"]
 
@@ -147,6 +147,10 @@ def test_it_walks_a_late_step_from_green_to_completion(bureau, late_task):
             "decision": "approve", "opinion": "同意", "conformity": "符合", "version": task.version})
         task.refresh_from_db()
         assert task.state == TaskState.OPEN
+        response = api_as(handler).post(f"/api/v1/tasks/{task.pk}/complete", {
+            "decision": "approve", "form": REVIEW_FORM, "version": task.version})
+        assert response.status_code == 409 and response.json()["error"] == "feedback_required"
+        assert "书面反馈" in response.json()["message"]
 
         # An empty feedback is refused and changes nothing.
         client_for(handler).post(f"/supervision/notices/{notice.pk}/feedback/", {"delay_reason": "",

@@ -11,6 +11,7 @@ import time_machine
 from django.db import connections
 
 from plandesk.notifications.models import Notification
+from plandesk.notifications.services import deliver_pending
 from plandesk.supervision.jobs import supervision_lights, supervision_reminders
 from plandesk.supervision.models import LightChange, UrgingNotice
 from plandesk.workflow.models import Light, Task, TaskState
@@ -28,6 +29,7 @@ def run_two_workers(rounds: int = 3) -> list[str]:
             for _ in range(rounds):
                 supervision_lights()
                 supervision_reminders()
+                deliver_pending()
         except Exception as exc:  # the test reports whatever went wrong
             errors.append(repr(exc))
         finally:
@@ -42,7 +44,11 @@ def run_two_workers(rounds: int = 3) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_lets_two_workers_produce_each_reminder_and_notice_once(bureau):
+def test_it_lets_two_workers_produce_each_reminder_and_notice_once(bureau, settings, tmp_path):
+    settings.PLANDESK_SMS_FILE = str(tmp_path / "sms.jsonl")
+    settings.PLANDESK_SMS_BACKEND = "plandesk.notifications.backends.FileSmsBackend"
+    bureau["handler1"].phone = "13800000001"
+    bureau["handler1"].save()
     with time_machine.travel(MONDAY, tick=False):
         cases = [bureau.new_case("permit") for _ in range(6)]
     tasks = list(Task.objects.filter(case__in=cases, state=TaskState.OPEN))
@@ -54,8 +60,12 @@ def test_it_lets_two_workers_produce_each_reminder_and_notice_once(bureau):
     assert LightChange.objects.filter(to_light=Light.YELLOW).count() == 6
     # Unclaimed steps: both handlers of the post are reminded, the head gets a copy, each exactly once.
     yellow = Notification.objects.filter(kind__startswith="supervision.yellow")
-    assert yellow.count() == 6 * 3
+    assert yellow.filter(channel="in_app").count() == 6 * 3
     assert sorted(set(yellow.values_list("recipient__username", flat=True))) == ["handler1", "handler1b", "head1"]
+    # The handler with a phone also gets an SMS, sent once by whichever worker claimed it.
+    assert yellow.filter(channel="sms", status="sent").count() == 6
+    lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and all("13800000001" in line for line in lines)
 
     with time_machine.travel(due + timedelta(minutes=1), tick=False):
         assert run_two_workers() == []
