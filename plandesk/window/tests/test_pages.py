@@ -236,3 +236,43 @@ def test_it_wipes_the_sealed_password_when_the_link_expires(bureau):
         assert services.wipe_expired_receipts() == 1
         assert services.wipe_expired_receipts() == 0
     assert Receipt.objects.get().sealed_password == ""
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_records_supplements_with_scans_on_the_case_page(bureau):
+    from plandesk.window import services
+    from plandesk.window.models import SupplementNotice
+    from plandesk.window.tests.conftest import application
+    from plandesk.workflow import services as workflow
+
+    case = services.intake(application(), actor=bureau["intake"]).case
+    task = case.tasks.get(state="open")
+    workflow.request_supplement(task.pk, bureau["handler1"], "土地勘测定界图")
+    notice = SupplementNotice.objects.get(case=case)
+    client = _client(bureau["intake"])
+    page = client.get(f"/window/cases/{case.number}/").content.decode()
+    assert "土地勘测定界图" in page and "补正已收齐，恢复计时" in page
+    notice_pdf = client.get(f"/window/cases/{case.number}/supplements/{notice.pk}.pdf").content
+    assert "一次性告知书" in extract_text(notice_pdf)
+    url = f"/window/cases/{case.number}/supplements/{notice.pk}/"
+    assert _client(bureau["output"]).post(url, {}).status_code == 403
+    client.post(url, {"note": "已补交", "mf.land_survey_map": SimpleUploadedFile("map.pdf", PDF)})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert {m["code"]: m["state"] for m in case.materials}["land_survey_map"] == "received"
+    assert MaterialFile.objects.get(case=case, material_code="land_survey_map").supplement == notice
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_refuses_to_accept_on_the_case_page(bureau):
+    from plandesk.window import services
+    from plandesk.window.tests.conftest import application
+
+    case = services.intake(application(), actor=bureau["intake"]).case
+    assert _client(bureau["output"]).post(f"/window/cases/{case.number}/refuse/", {"reason": "x"}).status_code == 403
+    client = _client(bureau["intake"])
+    client.post(f"/window/cases/{case.number}/refuse/", {"reason": "不属于本机关职权范围"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOT_ACCEPTED
+    text = extract_text(client.get(f"/window/cases/{case.number}/refusal.pdf").content)
+    assert "不予受理通知书" in text and "不属于本机关职权范围" in text
