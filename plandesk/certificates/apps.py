@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CertificatesConfig(AppConfig):
     name = "plandesk.certificates"
     verbose_name = "证照"
+
+    def ready(self) -> None:
+        from plandesk.certificates import receivers  # noqa: F401 (connects the signals)
+        from plandesk.certificates.services import completion_check
+        from plandesk.workflow import services as workflow
+
+        # What was prepared at the certificate step must be checked by a second person before the step ends.
+        if completion_check not in workflow.COMPLETION_CHECKS:
+            workflow.COMPLETION_CHECKS.append(completion_check)

@@ -1,0 +1,225 @@
+"""Certificates (证照) and decision documents (批复、不予行政许可决定书): their types and number formats, the offices
+that issue them, gap-free number counters, the documents themselves and the issuance register (发证登记).
+
+A certificate is prepared from its case at the workflow's certificate step, checked by a second person, and numbered,
+signed and issued when the case becomes ready for pick-up. Status changes only through the transition methods in
+`services`, each with its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    LICENCE = "licence", _("许可证")
+    CERTIFICATE = "certificate", _("证书、意见书")
+    APPROVAL_LETTER = "approval_letter", _("批复")
+    REFUSAL = "refusal", _("不予行政许可决定书")
+
+
+# What the window's pick-up calls each kind of document (window.Pickup.Document values).
+PICKUP_DOCUMENT = {
+    Kind.LICENCE: "certificate",
+    Kind.CERTIFICATE: "certificate",
+    Kind.APPROVAL_LETTER: "approval_letter",
+    Kind.REFUSAL: "refusal_decision",
+}
+
+_FIELD = re.compile(r"\{([a-z_]+)(?::[^}]*)?\}")
+FORMAT_FIELDS = {"area", "year", "seq"}
+
+
+def check_number_format(fmt: str) -> str:
+    """A number format must carry the area code, the year and the sequence, and nothing else."""
+    names = set(_FIELD.findall(fmt or ""))
+    missing = FORMAT_FIELDS - names
+    if missing:
+        labels = {"area": "{area}（行政区划代码）", "year": "{year}（年份）", "seq": "{seq}（顺序号）"}
+        raise ValidationError("编号格式须包含 " + "、".join(labels[m] for m in sorted(missing)))
+    unknown = names - FORMAT_FIELDS
+    if unknown:
+        raise ValidationError("编号格式含有未知的占位符：" + "、".join(sorted(unknown)))
+    try:
+        sample = fmt.format(area="420100", year=2026, seq=1)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValidationError(f"编号格式无法使用：{exc}") from exc
+    if "/" in sample or "?" in sample or "#" in sample or len(sample) > 60:
+        raise ValidationError("编号不能含有 / ? # 字符，且不超过 60 个字符")
+    return sample
+
+
+class CertificateType(models.Model):
+    """A kind of certificate or decision document, with its national name and number format (administrators edit)."""
+
+    code = models.SlugField(_("类型编码"), max_length=40, unique=True,
+                            help_text=_("与审批事项的“证照类型”一致，如 land_use_permit"))
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.CERTIFICATE)
+    number_format = models.CharField(
+        _("编号格式"), max_length=80,
+        help_text=_("占位符：{area} 行政区划代码，{year} 年份，{seq} 顺序号（可写 {seq:05d} 补零）"))
+    preamble = models.TextField(_("证书正文"), blank=True, help_text=_("标题下的法律依据和颁发说明"))
+    notes = models.TextField(_("遵守事项"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("证照类型")
+        verbose_name_plural = _("证照类型")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            check_number_format(self.number_format)
+        except ValidationError as exc:
+            raise ValidationError({"number_format": exc.messages}) from exc
+
+    def format_number(self, area: str, year: int, seq: int) -> str:
+        return self.number_format.format(area=area, year=year, seq=seq)
+
+
+class IssuingOffice(models.Model):
+    """Who signs and seals: the bureau (no unit: the default) or a branch office or town with its own area code."""
+
+    unit = models.OneToOneField("organization.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="issuing_office",
+                                help_text=_("留空：本局（默认发证机关）；分局、镇等以自己名义发证时选择单位"))
+    authority = models.CharField(_("发证机关名称"), max_length=100)
+    area_code = models.CharField(_("行政区划代码"), max_length=6,
+                                 validators=[RegexValidator(r"^\d{6}$", _("行政区划代码为 6 位数字"))])
+    seal_image = models.CharField(_("印章图片路径"), max_length=300, blank=True,
+                                  help_text=_("PNG 图片的文件路径；留空则按设置 PLANDESK_CERTIFICATE_SEAL"))
+
+    class Meta:
+        verbose_name = _("发证机关")
+        verbose_name_plural = _("发证机关")
+        constraints = [models.UniqueConstraint(fields=["unit"], condition=models.Q(unit__isnull=True),
+                                               name="certificates_one_default_office")]
+
+    def __str__(self) -> str:
+        return f"{self.authority}（{self.area_code}）"
+
+
+class NumberCounter(models.Model):
+    """The last sequence handed out per type, office and year. Locked in the issuing transaction: a rollback gives
+    the number back, so numbers have no gaps and no duplicates."""
+
+    type = models.ForeignKey(CertificateType, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(IssuingOffice, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        constraints = [models.UniqueConstraint(fields=["type", "office", "year"], name="certificates_counter_key")]
+
+    def __str__(self) -> str:
+        return f"{self.type_id}/{self.office_id}/{self.year}: {self.last}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("制作中")
+    CHECKED = "checked", _("已校核")
+    ISSUED = "issued", _("有效")
+    VOID = "void", _("已作废")
+    REPLACED = "replaced", _("已补证替换")
+
+
+class CertificateQuerySet(models.QuerySet):
+    def pending(self) -> CertificateQuerySet:
+        return self.filter(status__in=[Status.DRAFT, Status.CHECKED])
+
+    def numbered(self) -> CertificateQuerySet:
+        return self.filter(number__isnull=False)
+
+
+class Certificate(models.Model):
+    case = models.ForeignKey("cases.Case", verbose_name=_("案卷"), on_delete=models.PROTECT,
+                             related_name="certificates")
+    type = models.ForeignKey(CertificateType, verbose_name=_("类型"), on_delete=models.PROTECT,
+                             related_name="certificates")
+    office = models.ForeignKey(IssuingOffice, verbose_name=_("发证机关"), on_delete=models.PROTECT,
+                               related_name="certificates")
+    item_code = models.CharField(_("审批事项"), max_length=60, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT,
+                              editable=False)
+    content = models.JSONField(_("证照内容"), default=dict)
+    number = models.CharField(_("证号"), max_length=60, unique=True, null=True, blank=True, editable=False)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    payload = models.JSONField(_("签名数据"), null=True, blank=True, editable=False)
+    signature = models.CharField(_("签名"), max_length=120, blank=True, editable=False)
+    key_id = models.CharField(_("密钥标识"), max_length=32, blank=True, editable=False)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("制证人"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    prepared_at = models.DateTimeField(_("制证时间"), default=timezone.now)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("校核人"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    checked_at = models.DateTimeField(_("校核时间"), null=True, blank=True)
+    check_note = models.CharField(_("校核意见"), max_length=300, blank=True)
+    issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    replaces = models.OneToOneField("self", verbose_name=_("替换的原证"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="replaced_by")
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["case", "status"], name="certificates_case_status")]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.type.name}（{self.get_status_display()}）"
+
+    @property
+    def kind(self) -> str:
+        return self.type.kind
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == Status.ISSUED
+
+    @property
+    def pickup_document(self) -> str:
+        return PICKUP_DOCUMENT[self.type.kind]
+
+
+class Handover(models.Model):
+    """The issuance register (发证登记): a certificate handed over at the output window, to whom, when, by whom."""
+
+    certificate = models.ForeignKey(Certificate, verbose_name=_("证照"), on_delete=models.PROTECT,
+                                    related_name="handovers")
+    collector_name = models.CharField(_("领取人"), max_length=60)
+    collector_id_number = models.CharField(_("领取人身份证号"), max_length=18)
+    on_behalf_of = models.CharField(_("代表单位或个人"), max_length=200, blank=True)
+    handed_at = models.DateTimeField(_("发放时间"), default=timezone.now)
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发放人"), on_delete=models.PROTECT,
+                              related_name="+")
+    pickup_id = models.PositiveBigIntegerField(_("取件登记"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发证登记")
+        verbose_name_plural = _("发证登记")
+        ordering = ["-handed_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["certificate"], name="certificates_handed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} → {self.collector_name}"

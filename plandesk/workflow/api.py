@@ -220,7 +220,8 @@ def certificate_numbers(case: Case) -> list[str]:
     field_names = {f.name for f in model._meta.get_fields()}
     if "case" not in field_names or "number" not in field_names:
         return []
-    return list(model.objects.filter(case=case).order_by("pk").values_list("number", flat=True))
+    # Drafts have no number yet: only numbered (issued, void, replaced) certificates are listed.
+    return list(model.objects.filter(case=case, number__isnull=False).order_by("pk").values_list("number", flat=True))
 
 
 def case_out(case: Case) -> dict:

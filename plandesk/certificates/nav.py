@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from plandesk.accounts.models import Role
+from plandesk.core.nav import NavEntry
+
+NAV = [
+    NavEntry(_("发证登记"), "certificates:register",
+             roles=(Role.OUTPUT_CLERK, Role.DIRECTOR, Role.OFFICE_SUPERVISOR, Role.DIVISION_HEAD), order=18),
+    NavEntry(_("证照核验"), "certificates:verify_form", public=True, order=27),
+]

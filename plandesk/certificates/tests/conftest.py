@@ -1,0 +1,69 @@
+"""The demo bureau (window's fixture) and cases driven through the workflow services to the certificate step."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from plandesk.window import services as window
+from plandesk.window.tests.conftest import ID_NUMBER, application, bureau, fast_hasher, window_files  # noqa: F401
+from plandesk.workflow import services as workflow
+from plandesk.workflow.models import TaskState
+
+_keys = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def signing_key(settings, tmp_path_factory):
+    """One key per test session, in a temporary folder (never the data folder)."""
+    settings.PLANDESK_CERTIFICATE_KEY = str(tmp_path_factory.getbasetemp() / "certificates" / "ed25519.pem")
+    settings.PLANDESK_SITE_URL = "http://testserver"
+    return settings.PLANDESK_CERTIFICATE_KEY
+
+
+def open_task(case, step_id=None):
+    rows = case.tasks.filter(state=TaskState.OPEN)
+    if step_id:
+        rows = rows.filter(step_id=step_id)
+    return rows.get()
+
+
+def file_case(b, **changes):
+    changes.setdefault("idempotency_key", f"cert-{next(_keys)}")
+    return window.intake(application(**changes), actor=b["intake"]).case
+
+
+def for_items(*codes: str) -> dict:
+    """Application changes for other items: the catalogue's example form and every material provided."""
+    from plandesk.catalog.models import Item
+
+    forms, materials = {}, []
+    for code in codes:
+        version = Item.objects.get(code=code).current
+        forms[code] = version.form_schema["examples"][0]
+        materials += [{"code": m.code, "provided": True} for m in version.materials.all()]
+    return {"items": list(codes), "forms": forms, "materials": materials}
+
+
+def decide_at_bureau_meeting(b, case, decision="approve", opinion="同意核发"):
+    """Review, division meeting, director, bureau meeting: the case then waits at its certificate step."""
+    workflow.complete_task(open_task(case, "review").pk, b["handler1"], decision="approve",
+                           opinion="符合控规", form={"conformity": "符合"})
+    workflow.complete_meeting_task(case, "division", "approve", "同意，报局务会", b["head1"], "处务会-1")
+    workflow.complete_task(open_task(case, "director_review").pk, b["director"], decision="approve",
+                           opinion="提交局务会", form={"submit_to_bureau_meeting": True})
+    workflow.complete_meeting_task(case, "bureau", decision, opinion, b["director"], "局务会-1")
+    return case
+
+
+def to_certificate_step(b, decision="approve", **changes):
+    return decide_at_bureau_meeting(b, file_case(b, **changes), decision)
+
+
+def finish_step(b, case):
+    """The handler completes the certificate step: the case becomes ready for pick-up."""
+    task = open_task(case)
+    workflow.complete_task(task.pk, b["handler1"], decision="approve", opinion="制证完毕")
+    case.refresh_from_db()
+    return case

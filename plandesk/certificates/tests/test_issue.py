@@ -1,0 +1,73 @@
+"""From the bureau meeting's decision to an issued, signed certificate: prepare, second-person check, issue when the
+case becomes ready for pick-up, hand over at the output window."""
+
+from __future__ import annotations
+
+import pytest
+
+from plandesk.audit.models import Event
+from plandesk.cases.models import CaseStatus
+from plandesk.certificates import services, signing
+from plandesk.certificates.models import Certificate, Handover, Status
+from plandesk.certificates.tests.conftest import ID_NUMBER, finish_step, for_items, open_task, to_certificate_step
+from plandesk.window import services as window
+from plandesk.workflow import services as workflow
+
+
+def test_it_prepares_checks_and_issues_the_licence_when_the_case_is_ready(bureau, api_as):
+    case = to_certificate_step(bureau)
+    assert open_task(case).step_id == "prepare_certificate"
+    [cert] = services.prepare(case, bureau["handler1"])
+    assert cert.status == Status.DRAFT and cert.type.name == "建设用地规划许可证"
+    assert cert.content["holder"] == "江城置业有限公司" and cert.content["land_area_m2"] == "12000"
+    assert ["容积率", "2.5"] in cert.content["indicators"]
+    assert cert.content["authority"] == "市城乡规划局"
+
+    # The step cannot end while what was prepared is unchecked; the preparer cannot check his own work.
+    with pytest.raises(workflow.Conflict, match="校核"):
+        workflow.complete_task(open_task(case).pk, bureau["handler1"], decision="approve")
+    with pytest.raises(services.CertificateError, match="另一人"):
+        services.check(cert, bureau["handler1"])
+    cert = services.check(cert, bureau["head1"], note="核对无误")
+    assert cert.status == Status.CHECKED and cert.checked_by == bureau["head1"]
+
+    case = finish_step(bureau, case)
+    assert case.status == CaseStatus.READY_FOR_PICKUP
+    cert.refresh_from_db()
+    assert cert.status == Status.ISSUED
+    assert cert.number.startswith("地字第420100") and cert.number.endswith("00001号")
+    assert signing.verify(cert.payload, cert.signature)
+    assert Event.objects.filter(action="certificates.issued", object_id=str(cert.pk)).exists()
+    body = api_as(bureau["director"]).get(f"/api/v1/cases/{case.number}").json()
+    assert body["certificates"] == [cert.number]
+
+
+def test_it_issues_a_refusal_decision_with_reasons_and_remedies(bureau):
+    case = to_certificate_step(bureau, decision="reject")
+    assert open_task(case).step_id == "prepare_refusal"
+    [draft] = services.prepare(case, bureau["handler1"])
+    assert draft.type.code == "refusal_decision"
+    assert "六十日内" in draft.content["remedies"] and "六个月内" in draft.content["remedies"]
+    services.check(draft, bureau["head1"])
+    case = finish_step(bureau, case)
+    draft.refresh_from_db()
+    assert case.outcome == "rejected" and draft.status == Status.ISSUED
+    assert draft.number.startswith("规不许〔")
+
+
+def test_it_issues_even_when_nobody_prepared_and_hands_over_at_pickup(bureau):
+    case = finish_step(bureau, to_certificate_step(bureau))
+    [cert] = case.certificates.all()
+    assert cert.status == Status.ISSUED and cert.prepared_by is None
+    pickup = window.record_pickup(case, actor=bureau["output"], collector_name="王经理",
+                                  collector_id_number=ID_NUMBER)
+    handover = Handover.objects.get(certificate=cert)
+    assert handover.collector_name == "王经理" and handover.clerk == bureau["output"]
+    assert handover.pickup_id == pickup.pk
+
+
+def test_it_issues_an_approval_letter_beside_the_certificate_of_a_non_licence_item(bureau):
+    case = to_certificate_step(bureau, **for_items("planning_conditions"))
+    case = finish_step(bureau, case)
+    kinds = sorted(Certificate.objects.filter(case=case).values_list("type__code", flat=True))
+    assert kinds == ["approval_letter", "planning_conditions"]
