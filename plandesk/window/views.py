@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plandesk.audit.context import client_ip
@@ -178,6 +179,7 @@ def _receipt_or_gone(token: str):
     return receipt
 
 
+@never_cache
 @intake_only
 def receipt(request, token: str):
     """The page after intake: case number, password and pick-up date once more, and the receipt PDF."""
