@@ -1,0 +1,44 @@
+"""Pages without JavaScript: the number form, the PDF upload check, the workbench panels, the demo data."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from plandesk.certificates import demo, pdf, services
+from plandesk.certificates.models import CertificateType
+from plandesk.certificates.tests.conftest import finish_step, to_certificate_step
+from plandesk.core.home import home_panels
+
+
+def test_it_sends_a_typed_number_to_its_verification_page(bureau, client):
+    response = client.get("/certificates/verify/", {"number": "建字第1号"})
+    assert response.status_code == 302 and response["Location"] == f"/certificates/verify/{quote('建字第1号')}/"
+
+
+def test_it_checks_an_uploaded_pdf_and_refuses_a_forgery(bureau, client):
+    cert = finish_step(bureau, to_certificate_step(bureau)).certificates.get()
+    good = SimpleUploadedFile("c.pdf", pdf.render(cert), content_type="application/pdf")
+    page = client.post("/certificates/verify/file/", {"file": good})
+    assert page.status_code == 200 and "签名有效" in page.content.decode() and cert.number in page.content.decode()
+    forged = SimpleUploadedFile("f.pdf", pdf.core_pdf.render([pdf.core_pdf.para(cert.number)], title="x"))
+    page = client.post("/certificates/verify/file/", {"file": forged})
+    assert page.status_code == 422 and "没有找到证照签名数据" in page.content.decode()
+
+
+def test_it_shows_the_checker_and_the_output_window_their_panels(bureau):
+    case = to_certificate_step(bureau)
+    services.prepare(case, bureau["handler1"])
+    titles = [p["title"] for p in home_panels(bureau["head1"])]
+    assert "证照校核" in titles
+    assert "证照校核" not in [p["title"] for p in home_panels(bureau["handler1"])]  # his own draft
+
+
+def test_it_loads_the_types_for_the_demo_once(bureau):
+    out = io.StringIO()
+    demo.load(out)
+    demo.load(out)
+    assert CertificateType.objects.filter(code="land_use_permit", number_format__startswith="地字第").count() == 1
+    assert CertificateType.objects.count() == len(services.DEFAULT_TYPES)
