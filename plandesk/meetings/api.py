@@ -205,3 +205,35 @@ def minutes_pdf(request, meeting_id: int):
 
     meeting = _meeting(request, meeting_id)
     return HttpResponse(render_minutes(meeting), content_type="application/pdf")
+
+
+class CorrectionIn(Schema):
+    text: str
+    case_number: str | None = None
+
+
+class CorrectionOut(Schema):
+    meeting: int
+    seq: int
+    case_number: str | None
+    text: str
+
+
+@router.post("/meetings/{meeting_id}/corrections",
+             response={201: CorrectionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def correct(request, meeting_id: int, payload: CorrectionIn):
+    """A correction of signed minutes, by their chair: a new record linked to the meeting (and to the case's
+    agenda item when `case_number` is given); the signed minutes and decisions do not change."""
+    meeting = _meeting(request, meeting_id)
+    item_id = None
+    if payload.case_number:
+        item_id = meeting.items.filter(case__number=payload.case_number).values_list("pk", flat=True).first()
+        if item_id is None:
+            raise ApiError(400, "invalid", f"案卷 {payload.case_number} 不在本次会议议题中",
+                           fields=[{"field": "case_number", "message": "不在议题中"}])
+    try:
+        correction = services.correct(meeting, request.auth, payload.text, item_id)
+    except services.MeetingError as exc:
+        _raise(exc)
+    return Status(201, {"meeting": meeting.pk, "seq": correction.seq, "case_number": payload.case_number,
+                        "text": correction.text})

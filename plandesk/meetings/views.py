@@ -105,7 +105,7 @@ def _run(request, pk: int, action, success: str = "", anchor: str = ""):
     meeting = _meeting(request, pk)
     try:
         action(meeting)
-        if success:
+        if success and not request.headers.get("HX-Request"):
             messages.success(request, success)
     except services.MeetingError as exc:
         if request.headers.get("HX-Request"):

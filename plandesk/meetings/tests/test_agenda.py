@@ -84,3 +84,19 @@ def test_it_runs_the_bureau_meeting_with_the_director_and_division_heads(bureau)
     assert open_task(case).step_id == "prepare_refusal"
     signed = services.sign(meeting, bureau["director"])
     assert signed.minutes_number == "局务会纪要〔2026〕1号"
+
+
+def test_it_shows_the_public_the_step_and_never_the_discussion(bureau, api):
+    case = to_division_meeting(bureau)
+    meeting = services.create_meeting(chair=bureau["head1"], kind="division", division="div1", held_at=MONDAY,
+                                      present=["handler1"])
+    services.decide(meeting, bureau["head1"], case.number, "approve_with_conditions", "内部讨论：日照勉强达标",
+                    conditions="复核日照")
+    to_director_review_done(bureau, case)
+    response = api.post("/api/v1/public/query", {"case_number": case.number, "password": "12345678"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [s["name"] for s in body["current_steps"]] == ["局务会"]
+    assert "处务会" in [s["name"] for s in body["history"]]
+    text = response.content.decode()
+    assert "日照" not in text and "head1" not in text and meeting.ref not in text

@@ -148,6 +148,13 @@ def test_it_signs_the_minutes_and_then_changes_nothing(bureau, api_as):
     assert response.status_code == 409 and response.json()["error"] == "minutes_signed"
     assert open_task(later).step_id == "division_meeting"
     assert head.post(f"/api/v1/meetings/{meeting.pk}/sign").status_code == 409
+    # a correction is a new record linked to the signed minutes; the decision stays
+    response = head.post(f"/api/v1/meetings/{meeting.pk}/corrections", {"case_number": case.number,
+                                                                           "text": "意见应为“同意，报局务会审议”"})
+    assert response.status_code == 201 and response.json()["seq"] == 1
+    assert api_as(bureau["handler1"]).post(f"/api/v1/meetings/{meeting.pk}/corrections",
+                                           {"text": "x"}).status_code == 403
+    assert meeting.items.get(case=case).opinion == "同意，报局务会"
     # the next division meeting's minutes take the next number
     second = convene(head)
     assert head.post(f"/api/v1/meetings/{second.pk}/sign").json()["minutes_number"].endswith("〔2026〕2号")
