@@ -110,3 +110,12 @@ def test_it_tells_the_chair_on_the_workbench_how_many_cases_wait_for_his_meeting
     assert "待上会案卷" in html and "/meetings/" in html
     assert "待上会案卷" not in client_for(bureau["head2"]).get("/workbench/").content.decode()
     assert "待上会案卷" not in client_for(bureau["handler1"]).get("/workbench/").content.decode()
+
+
+def test_it_speaks_english_when_asked(bureau, settings):
+    to_division_meeting(bureau)
+    meeting = services.create_meeting(chair=bureau["head1"], kind="division", division="div1", held_at=HELD_AT)
+    client = client_for(bureau["head1"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Record decision" in html and "Attendance" in html
