@@ -42,3 +42,12 @@ def test_it_loads_the_types_for_the_demo_once(bureau):
     demo.load(out)
     assert CertificateType.objects.filter(code="land_use_permit", number_format__startswith="地字第").count() == 1
     assert CertificateType.objects.count() == len(services.DEFAULT_TYPES)
+
+
+def test_it_speaks_english_when_asked(bureau, client, settings):
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/certificates/verify/").content.decode()
+    translation.activate("zh-hans")
+    assert "Verify by number" in page and "Check signature" in page
