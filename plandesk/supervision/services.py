@@ -83,15 +83,15 @@ def notice_for(user, notice_id: int) -> UrgingNotice:
 
 # --- the light sweep ---------------------------------------------------------------------------------------------
 
-# (from, to, condition) on an open task with a deadline, in this order: first the changes a later deadline (a pause,
-# a calendar change) brings back, then the forward ones. Thanks to the order each condition is one range on one
-# column (a red step whose yellow time is still ahead went green just before; a green step past due went red just
-# before it would turn yellow), so the partial indexes (light, due_at) / (light, warn_at) over open tasks find
-# exactly the rows at stake, and a pass with nothing to do reads next to nothing.
+# (from, to, condition) on an open task with a deadline. Each condition is one range on one indexed column (plus a
+# filter): red tasks are found by `due_at` only (the warn-time index leaves them out, so no planner walks every red
+# task); green→yellow comes after green→red, so a green task past due is red by then. The partial indexes
+# (light, due_at) / (light, warn_at) over open tasks find exactly the rows at stake, and a pass with nothing to do
+# reads next to nothing.
 TRANSITIONS = [
-    (Light.RED, Light.GREEN, "warn_at > %(now)s"),
+    (Light.RED, Light.GREEN, "due_at > %(now)s AND warn_at > %(now)s"),
+    (Light.RED, Light.YELLOW, "due_at > %(now)s AND warn_at <= %(now)s"),
     (Light.YELLOW, Light.GREEN, "warn_at > %(now)s"),
-    (Light.RED, Light.YELLOW, "due_at > %(now)s"),
     (Light.GREEN, Light.RED, "due_at <= %(now)s"),
     (Light.YELLOW, Light.RED, "due_at <= %(now)s"),
     (Light.GREEN, Light.YELLOW, "warn_at <= %(now)s"),
