@@ -29,7 +29,7 @@ from django.contrib.gis.geos import (
     MultiPolygon,
     Polygon,
 )
-from django.db import transaction
+from django.db import connection, transaction
 
 from plandesk.gis.geometry import area_of_use
 from plandesk.gis.models import Layer, LayerVersion
@@ -41,6 +41,9 @@ WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape")
 SAFE_REPAIR_SHARE = 0.01
 MAX_MESSAGES = 50
 BATCH_SIZE = 2000
+# After a big load, PostgreSQL's planner needs fresh statistics: with stale ones it ANDed the GiST index with the
+# B-tree on retired_in (1M rows) and a street-level map view took 230 ms instead of a few.
+ANALYZE_AFTER = 10_000
 UNPARSABLE = object()  # a CSV cell whose WKT does not parse
 
 
@@ -108,6 +111,12 @@ def _identify(srs: SpatialReference) -> SpatialReference:
         with contextlib.suppress(GDALException):
             srs.identify_epsg()
     return srs
+
+
+def _analyze(model) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _area_extent(srid: int) -> tuple[float, float, float, float]:
@@ -381,6 +390,8 @@ class Importer:
                 self._update_schema()
                 version.finish(report.as_dict())
                 self.layer.refresh_extent()
+                if report.imported >= ANALYZE_AFTER:
+                    _analyze(model)
         finally:
             del source  # GDAL closes the file
         return version

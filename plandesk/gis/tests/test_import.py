@@ -206,3 +206,11 @@ def test_it_round_trips_momepy_bubenec(layers):
         assert got_area == pytest.approx(want_area, rel=1e-3)
         assert got_length == pytest.approx(want_length, rel=1e-3)
         assert (want_area > 0) == (source_layer != "streets")
+
+
+def test_it_refreshes_planner_statistics_after_a_big_load(layers, monkeypatch, tmp_path):
+    from plandesk.gis import importer
+
+    monkeypatch.setattr(importer, "ANALYZE_AFTER", 1)
+    version = import_layer(parcels_file(tmp_path), layers["parcels"])  # runs ANALYZE on PostgreSQL, nothing else
+    assert version.report["imported"] == 3
