@@ -221,7 +221,8 @@ def load(out) -> None:
 
     created = 0
     for code, name, family, kind, access, order, style, description in LAYERS:
-        layer, _new = Layer.objects.update_or_create(
+        # Created once: an administrator's later changes (access, grants, style) survive another `plandesk demo`.
+        layer, _new = Layer.objects.get_or_create(
             code=code, defaults={"name": name, "family": family, "kind": kind, "access": access, "order": order,
                                  "style": style, "description": description, "source": "演示数据（程序生成）"})
         if not layer.versions.exists():
