@@ -1,0 +1,33 @@
+"""Who may read which figures: the office and the director see the whole bureau, a division head his divisions."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def sees_all(user) -> bool:
+    from plandesk.supervision.services import may_assess
+
+    return bool(user and user.is_authenticated and may_assess(user))
+
+
+def scope_for(user) -> Q | None:
+    """None: the whole bureau. A Q on the case: a division head's own divisions. NotAllowed otherwise."""
+    if sees_all(user):
+        return None
+    from plandesk.supervision.services import headed_units
+
+    units = list(headed_units(user).values_list("pk", flat=True))
+    if not units:
+        raise NotAllowed("仅办公室、局长和处长可以查看统计")
+    return Q(handling_office__in=units)
+
+
+def is_office(user) -> bool:
+    from plandesk.supervision.services import is_office as office
+
+    return office(user)

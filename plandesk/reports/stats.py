@@ -1,0 +1,315 @@
+"""The bureau's figures, aggregated by the database.
+
+Definitions (the same in the API, the dashboard, the Excel export and the monthly PDF); a period is [from, to] in
+local dates (Asia/Shanghai), i.e. the moments [from 00:00, the day after `to` 00:00):
+- received (收件): cases registered in the period.
+- accepted (受理) / refused (不予受理): of those, the ones not / now `not_accepted`.
+- completed (办结): cases whose result became ready for pick-up (`ready_at`) in the period, whenever received.
+- on_time (按时办结): completed in the period no later than the case's promised deadline (`due_at`, which the
+  working-day calendar has already moved later by every paused spell: pauses do not count against the bureau).
+- overdue (超期): completed in the period after `due_at`, plus cases still open at the end of the period (not
+  ready, not closed, not refused or withdrawn by then) whose `due_at` had passed by then.
+- paused (暂停计时): cases with a pause overlapping the period.
+Each case counts once per figure; per item, a case of several items counts under each of its items.
+
+Durations (average and p90 working days) are counted with the working-day calendar. To keep the work bounded
+without a Python loop over cases, the database groups the completed cases (or steps) by (group, start date, end
+date) and counts them; Python turns each distinct date pair into working days once and takes the weighted mean
+and the weighted 90th percentile. The rows are bounded by groups × distinct date pairs, not by the number of cases.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+
+from plandesk.cases.models import Case, CasePause, CaseStatus, PauseReason
+from plandesk.workflow.models import Task, TaskState
+
+METRICS = [
+    ("received", "收件"),
+    ("accepted", "受理"),
+    ("refused", "不予受理"),
+    ("completed", "办结"),
+    ("on_time", "按时办结"),
+    ("overdue", "超期"),
+    ("paused", "暂停计时"),
+]
+METRIC_KEYS = [key for key, _label in METRICS]
+DIMENSIONS = {"item": "按事项", "office": "按承办单位", "month": "按月"}
+MAX_DAYS = 3 * 366 + 1
+
+
+class PeriodError(ValueError):
+    """A bad period; the message is for people (zh-Hans)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def parse(cls, start: str | None, end: str | None) -> Period:
+        try:
+            first = date.fromisoformat(str(start or ""))
+            last = date.fromisoformat(str(end or ""))
+        except ValueError as exc:
+            raise PeriodError("日期格式应为 YYYY-MM-DD（from 和 to 均须填写）") from exc
+        if last < first:
+            raise PeriodError("结束日期不能早于开始日期")
+        if (last - first).days >= MAX_DAYS:
+            raise PeriodError("统计期间最长三年")
+        return cls(first, last)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        return cls(date(year, month, 1), nxt - timedelta(days=1))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        from plandesk.workdays.calendar import bureau_tz
+
+        tz = bureau_tz()
+        after = self.end + timedelta(days=1)
+        return (datetime(self.start.year, self.start.month, self.start.day, tzinfo=tz),
+                datetime(after.year, after.month, after.day, tzinfo=tz))
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+    def months(self) -> list[Period]:
+        out, y, m = [], self.start.year, self.start.month
+        while date(y, m, 1) <= self.end:
+            month = Period.month(y, m)
+            out.append(Period(max(month.start, self.start), min(month.end, self.end)))
+            y, m = y + (m == 12), m % 12 + 1
+        return out
+
+    def query(self) -> str:
+        return f"from={self.start:%Y-%m-%d}&to={self.end:%Y-%m-%d}"
+
+
+def metric_filters(period: Period) -> dict[str, Q]:
+    """Each figure as a condition on a case (see the module's definitions)."""
+    start, end = period.bounds()
+    received = Q(received_at__gte=start, received_at__lt=end)
+    completed = Q(ready_at__gte=start, ready_at__lt=end)
+    open_at_end = (Q(received_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end))
+                   & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)))
+    return {
+        "received": received,
+        "accepted": received & ~Q(status=CaseStatus.NOT_ACCEPTED),
+        "refused": received & Q(status=CaseStatus.NOT_ACCEPTED),
+        "completed": completed,
+        "on_time": completed & Q(ready_at__lte=F("due_at")),
+        "overdue": (completed & Q(ready_at__gt=F("due_at"))) | (open_at_end & Q(due_at__lt=end)),
+        "paused": Q(Exists(CasePause.objects.filter(case=OuterRef("pk"), started_at__lt=end).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=start)))),
+    }
+
+
+def relevant(period: Period) -> Q:
+    """Every case any figure of the period can count: received before its end and not finished before its start."""
+    start, end = period.bounds()
+    return Q(received_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start)
+                                     | Q(ready_at__gte=start))
+
+
+def cases_for(period: Period, metric: str, *, item: str | None = None, office: str | None = None,
+              scope: Q | None = None):
+    """The cases behind one figure (the drill-down)."""
+    rows = Case.objects.filter(relevant(period)).filter(metric_filters(period)[metric])
+    if scope is not None:
+        rows = rows.filter(scope)
+    if item:
+        rows = rows.filter(item_versions__item__code=item)
+    if office:
+        rows = rows.filter(handling_office__code=office)
+    return rows.distinct()
+
+
+def _counts(period: Period) -> dict:
+    return {key: Count("pk", filter=condition, distinct=True) for key, condition in metric_filters(period).items()}
+
+
+def summary(period: Period, scope: Q | None = None) -> dict:
+    """The totals of the period: one aggregate query."""
+    rows = Case.objects.filter(relevant(period))
+    if scope is not None:
+        rows = rows.filter(scope)
+    return rows.aggregate(**_counts(period))
+
+
+def table(period: Period, by: str, scope: Q | None = None) -> list[dict]:
+    """Rows of {key, name, <metric>...} grouped by item or handling office (one grouped query), or by month."""
+    if by == "month":
+        out = []
+        for month in period.months():
+            row = summary(month, scope)
+            out.append({"key": f"{month.start:%Y-%m}", "name": f"{month.start:%Y年%m月}", "period": month, **row})
+        return out
+    rows = Case.objects.filter(relevant(period))
+    if scope is not None:
+        rows = rows.filter(scope)
+    if by == "item":
+        grouped = rows.values(key=F("item_versions__item__code"), name=F("item_versions__name"))
+    elif by == "office":
+        grouped = rows.values(key=F("handling_office__code"), name=F("handling_office__name"))
+    else:
+        raise PeriodError("统计口径无效")
+    result = grouped.annotate(**_counts(period)).order_by("key", "name")
+    merged: dict[str, dict] = {}
+    for row in result:  # one row per group (an item with several versions' names merges into its code)
+        entry = merged.setdefault(row["key"], {"key": row["key"], "name": row["name"],
+                                               **{k: 0 for k in METRIC_KEYS}})
+        for key in METRIC_KEYS:
+            entry[key] += row[key]
+    return [row for row in merged.values() if any(row[k] for k in METRIC_KEYS)]
+
+
+# --- durations -------------------------------------------------------------------------------------------------
+
+def _weighted(pairs: list[tuple[date, date, int]]) -> tuple[float | None, int | None, int]:
+    from plandesk.workdays.calendar import working_days_between
+
+    values = sorted((working_days_between(a, b) if b > a else 0, n) for a, b, n in pairs)
+    total = sum(n for _d, n in values)
+    if not total:
+        return None, None, 0
+    mean = sum(d * n for d, n in values) / total
+    rank, seen, p90 = math.ceil(0.9 * total), 0, values[-1][0]
+    for days, n in values:
+        seen += n
+        if seen >= rank:
+            p90 = days
+            break
+    return round(mean, 1), p90, total
+
+
+def item_durations(period: Period, scope: Q | None = None) -> list[dict]:
+    """Working days from receipt to result of the cases completed in the period, per item (pauses included)."""
+    start, end = period.bounds()
+    rows = Case.objects.filter(ready_at__gte=start, ready_at__lt=end)
+    if scope is not None:
+        rows = rows.filter(scope)
+    grouped = rows.values(key=F("item_versions__item__code"), a=TruncDate("received_at"),
+                          b=TruncDate("ready_at")).annotate(n=Count("pk", distinct=True)).order_by()
+    pairs: dict[str, list] = defaultdict(list)
+    for row in grouped:
+        pairs[row["key"]].append((row["a"], row["b"], row["n"]))
+    out = []
+    for key in sorted(pairs):
+        mean, p90, count = _weighted(pairs[key])
+        out.append({"key": key, "name": key, "count": count, "avg_days": mean, "p90_days": p90})
+    return out
+
+
+def step_durations(period: Period, scope: Q | None = None) -> list[dict]:
+    """Working days per step (task name) of the steps finished in the period, with the share done in time."""
+    start, end = period.bounds()
+    rows = Task.objects.filter(state__in=[TaskState.COMPLETED, TaskState.LAPSED], completed_at__gte=start,
+                               completed_at__lt=end)
+    if scope is not None:
+        rows = rows.filter(scope)
+    grouped = rows.values("name", a=TruncDate("created_at"), b=TruncDate("completed_at")).annotate(
+        n=Count("pk"), late=Count("pk", filter=Q(completed_at__gt=F("due_at")))).order_by()
+    pairs: dict[str, list] = defaultdict(list)
+    late: dict[str, int] = defaultdict(int)
+    for row in grouped:
+        pairs[row["name"]].append((row["a"], row["b"], row["n"]))
+        late[row["name"]] += row["late"]
+    out = []
+    for name in sorted(pairs):
+        mean, p90, count = _weighted(pairs[name])
+        out.append({"key": name, "name": name, "count": count, "avg_days": mean, "p90_days": p90,
+                    "late": late[name]})
+    return out
+
+
+def pause_time(period: Period, scope: Q | None = None) -> list[dict]:
+    """Pauses ended in the period per reason: how many, and their working days (total, average)."""
+    start, end = period.bounds()
+    rows = CasePause.objects.filter(ended_at__gte=start, ended_at__lt=end)
+    if scope is not None:
+        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
+    grouped = rows.values("reason", a=TruncDate("started_at"), b=TruncDate("ended_at")).annotate(
+        n=Count("pk")).order_by()
+    pairs: dict[str, list] = defaultdict(list)
+    for row in grouped:
+        pairs[row["reason"]].append((row["a"], row["b"], row["n"]))
+    out = []
+    for reason in PauseReason.values:
+        if reason not in pairs:
+            continue
+        mean, p90, count = _weighted(pairs[reason])
+        out.append({"key": reason, "name": str(PauseReason(reason).label), "count": count, "avg_days": mean,
+                    "total_days": round((mean or 0) * count), "p90_days": p90})
+    return out
+
+
+def _case_scope_kwargs(scope: Q):
+    return list(scope.children)  # scopes are simple AND-ed lookups on the case (e.g. handling_office=…)
+
+
+def implied_consents(period: Period, scope: Q | None = None) -> list[dict]:
+    """Steps that lapsed into implied consent (超时默许) in the period, per office."""
+    start, end = period.bounds()
+    rows = Task.objects.filter(state=TaskState.LAPSED, completed_at__gte=start, completed_at__lt=end)
+    if scope is not None:
+        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
+    return [{"key": r["key"] or "", "name": r["unit"] or "—", "count": r["count"]} for r in
+            rows.values(key=F("office__code"), unit=F("office__name")).annotate(count=Count("pk")).order_by("key")]
+
+
+def urgings(period: Period, scope: Q | None = None) -> list[dict]:
+    """Urging notices (催办通知书) issued in the period, per division; empty when supervision is absent."""
+    try:
+        from plandesk.supervision.models import NoticeStatus, UrgingNotice
+    except ImportError:  # pragma: no cover - supervision is optional for the figures
+        return []
+    start, end = period.bounds()
+    rows = UrgingNotice.objects.filter(issued_at__gte=start, issued_at__lt=end).exclude(
+        status__in=[NoticeStatus.DRAFT, NoticeStatus.WITHDRAWN])
+    if scope is not None:
+        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
+    return [{"key": r["key"] or "", "name": r["name"] or "—", "count": r["count"],
+             "answered": r["answered"]} for r in
+            rows.values(key=F("division__code"), name=F("division__name")).annotate(
+                count=Count("pk"), answered=Count("pk", filter=Q(status=NoticeStatus.ANSWERED))).order_by("key")]
+
+
+def ratings(period: Period, scope: Q | None = None) -> list[dict]:
+    """Service ratings given in the period per handling office: count per level, bad ones, satisfaction rate."""
+    from .models import Level, Rating
+
+    start, end = period.bounds()
+    rows = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
+    if scope is not None:
+        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
+    levels = {f"level_{v}": Count("pk", filter=Q(level=v)) for v in Level.values}
+    out = []
+    for row in rows.values(key=F("office__code"), name=F("office__name")).annotate(
+            count=Count("pk"), bad=Count("pk", filter=Q(level__in=Level.bad())), **levels).order_by("key"):
+        good = row["level_5"] + row["level_4"] + row["level_3"]
+        row["satisfaction"] = round(100 * good / row["count"], 1) if row["count"] else None
+        out.append(row)
+    return out
+
+
+def staff_ratings(period: Period) -> list[dict]:
+    """Ratings per staff member who completed a step of the rated case (feeds the staff assessment)."""
+    from .models import Level
+
+    start, end = period.bounds()
+    rows = Task.objects.filter(state=TaskState.COMPLETED, completed_by__isnull=False,
+                               case__rating__rated_at__gte=start, case__rating__rated_at__lt=end)
+    return list(rows.values(username=F("completed_by__username"), name=F("completed_by__full_name")).annotate(
+        count=Count("case", distinct=True),
+        bad=Count("case", distinct=True, filter=Q(case__rating__level__in=Level.bad()))).order_by("username"))

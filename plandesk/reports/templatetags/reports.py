@@ -1,0 +1,32 @@
+"""Tags of the dashboard: a figure as a link to its cases, a cell that shows "—" for nothing."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def drill(row: dict, metric: str, period, by: str):
+    value = row.get(metric) or 0
+    if not value:
+        return "0"
+    params = {"metric": metric, "from": period.start.isoformat(), "to": period.end.isoformat()}
+    key = row.get("key")
+    if key and by == "item":
+        params["item"] = key
+    elif key and by == "office":
+        params["office"] = key
+    elif key and by == "month":
+        month = row["period"]
+        params.update({"from": month.start.isoformat(), "to": month.end.isoformat()})
+    return format_html('<a href="{}?{}">{}</a>', reverse("reports:cases"), urlencode(params), value)
+
+
+@register.simple_tag
+def cell(row: dict, key: str):
+    value = row.get(key)
+    return "—" if value is None else value
