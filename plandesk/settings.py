@@ -63,6 +63,9 @@ def database_from_url(url: str) -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
+            # Loading the SpatiaLite extension costs tens of milliseconds: keep connections between requests.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     if scheme in {"postgis", "postgres", "postgresql", "pgsql"}:
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
@@ -145,6 +148,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "plandesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -253,6 +257,10 @@ if PLANDESK_HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Audit events are legal evidence: kept for good (the Cybersecurity Law asks for at least six months); the
+# application never deletes them (the audit app's ORM guard refuses it; see docs/RELIABILITY.md).
+PLANDESK_AUDIT_RETENTION_DAYS = None
 
 PLANDESK_BUREAU_NAME = env("PLANDESK_BUREAU_NAME", "市城乡规划局")
 PLANDESK_BUREAU_NAME_EN = env("PLANDESK_BUREAU_NAME_EN", "City Planning Bureau")

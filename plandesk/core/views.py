@@ -17,13 +17,3 @@ def healthz(request):
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
-
-def root(request):
-    """The portal owns the front page once it exists; until then visitors go to the staff workbench."""
-    from django.shortcuts import redirect
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return redirect(reverse("portal:home"))
-    except NoReverseMatch:
-        return redirect("core:home")
