@@ -169,3 +169,30 @@ def test_it_plays_recorded_audio_with_the_text_as_fallback(platform, settings):
     assert audio["/static/phone/welcome.wav"].startswith("您好，欢迎致电")
     assert audio["/static/phone/menu.wav"].startswith("查询案件办理进度请按1")
     assert CallLog.objects.get().outcome == "hangup"
+
+
+def test_it_counts_failures_against_the_callers_number_not_the_platform(platform, filed):
+    """The platform's address is shared by every caller, so the per-address limit counts the caller's number."""
+    platform.call("1", f"{filed.case.number}#", f"{_wrong(filed.password)}#", HANGUP)
+    assert QueryFailure.objects.get().address == "tel:+8613800138000"
+
+
+def test_it_limits_appointment_lookups_per_caller_number(appointment, settings):
+    settings.PLANDESK_APPOINTMENT_ATTEMPTS_PER_HOUR = 2
+    first = Platform(Client(), caller="tel:13900000000")
+    first.call("2", "123456789012#", "13900000000#", HANGUP)  # two lookups: by the calling number, by the typed one
+    second = Platform(Client(), caller="tel:13900000000")
+    second.call("2", f"{appointment.card_number}#")
+    assert "操作过于频繁" in second.transcript and second.ended
+    assert CallLog.objects.filter(outcome="throttled").count() == 1
+    # another caller is not held back by the first one's attempts
+    Platform(Client()).call("2", f"{appointment.card_number}#", "9", HANGUP)
+    assert CallLog.objects.filter(caller="+8613800138000", outcome="appointment_heard").exists()
+
+
+def test_it_does_not_offer_to_cancel_a_past_appointment(appointment):
+    with time_machine.travel(NOW + timedelta(days=4), tick=False):
+        platform = Platform(Client()).call("2", f"{appointment.card_number}#", "2")
+    assert "该预约已不能取消" in platform.transcript and "取消该预约请按1" not in platform.transcript
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
