@@ -113,8 +113,10 @@ def advance(call: CallLog, digits: str = "", event: str = "") -> Turn:
         return _after_transfer(call, digits)
     if event in ("nomatch", "noinput") and call.data.get("heard") and call.step == "more":
         return _end(call, call.data["heard"])
-    if event in ("nomatch", "noinput"):  # the platform already re-prompted twice
-        return _end(call, Outcome.WRONG_INPUT, fixed("too_many"), mark="无效输入")
+    if event in ("nomatch", "noinput"):
+        if call.channel == "vxml":  # the document's own <nomatch>/<noinput> already re-prompted twice
+            return _end(call, Outcome.WRONG_INPUT, fixed("too_many"), mark="无效输入")
+        return _invalid(call)  # the webhook's platform reports each one: the server counts
     step = STEPS.get(call.step)
     digits = (digits or "").strip()[:40]
     if step is None or not step.grammar.accepts(digits):

@@ -67,7 +67,6 @@ def _json_turn(turn: dialogue.Turn) -> dict:
         body["step"] = turn.step.name
         body["collect"] = ({"choices": list(grammar.choices)} if grammar.choices else
                            {"min_digits": grammar.min_digits, "max_digits": grammar.max_digits, "terminator": "#"})
-        body["retries"] = 2
     elif turn.action == "transfer":
         body["step"] = "transfer"
         body["transfer"] = {"number": turn.transfer_to}

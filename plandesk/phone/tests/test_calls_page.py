@@ -35,3 +35,11 @@ def test_it_refuses_the_call_log_to_others(member, outsider):
     assert _signed_in(outsider).get("/ivr/calls/").status_code == 403
     anonymous = Client().get("/ivr/calls/")
     assert anonymous.status_code == 302 and "/ivr/calls/" in anonymous["Location"]
+
+
+def test_it_speaks_english_when_asked(db, settings):
+    Platform(Client()).call("0")
+    client = _signed_in(make_user("office1", Role.OFFICE_SUPERVISOR))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/ivr/calls/").content.decode()
+    assert "Phone calls" in html and "Menu path" in html and "Transferred to operator" in html

@@ -46,8 +46,8 @@ def test_it_transfers_and_ends_on_wrong_input_as_json(db, settings):
     assert turn["action"] == "transfer" and turn["transfer"] == {"number": "tel:+862712345678"}
     assert _post(client, {"call": call, "event": "transfer", "digits": "far_end_disconnect"})["action"] == "hangup"
     other = _post(client, {})["call"]
-    for _ in range(2):
-        assert _post(client, {"call": other, "digits": "8"})["prompts"][0]["text"] == "您的输入无效，请重新输入。"
+    for wrong in ({"digits": "8"}, {"event": "noinput"}):  # the server counts wrong keys and silence alike
+        assert _post(client, {"call": other, **wrong})["prompts"][0]["text"] == "您的输入无效，请重新输入。"
     assert _post(client, {"call": other, "digits": "8"})["action"] == "hangup"
     assert dict(CallLog.objects.values_list("token", "outcome")) == {call: "transferred", other: "wrong_input"}
 
