@@ -100,6 +100,8 @@ def current(call: CallLog) -> Turn:
     """The turn the call is waiting on (a stale or repeated submit gets it again)."""
     if call.is_finished:
         return Turn(call, "end", [fixed("goodbye")])
+    if call.step == "transfer":
+        return Turn(call, "transfer", [fixed("transfer")], transfer_to=operator_number())
     return Turn(call, "ask", [], STEPS[call.step])
 
 
@@ -109,8 +111,8 @@ def advance(call: CallLog, digits: str = "", event: str = "") -> Turn:
     if event == "hangup":  # a caller who heard his answer and hung up got what he called for
         call.finish(call.data.get("heard") or Outcome.HANGUP, "挂机")
         return Turn(call, "end")
-    if event == "transfer":
-        return _after_transfer(call, digits)
+    if event == "transfer" or call.step == "transfer":
+        return _after_transfer(call, digits) if event == "transfer" else current(call)
     if event in ("nomatch", "noinput") and call.data.get("heard") and call.step == "more":
         return _end(call, call.data["heard"])
     if event in ("nomatch", "noinput"):

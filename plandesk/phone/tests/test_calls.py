@@ -157,6 +157,10 @@ def test_it_refuses_what_the_grammar_would_not_let_through(client):
     assert "您的输入无效" in "".join(again.itertext())
     stale = parse(client.post("/ivr/step/", {"call": call.token, "step": "password", "digits": "12345678"}))
     assert stale.find(".//{*}var[@name='step']").get("expr") == "'menu'"
+    parse(client.post("/ivr/step/", {"call": call.token, "step": "menu", "digits": "0"}))
+    for repeated in ({"step": "menu", "digits": "1"}, {"step": "transfer", "digits": "1"}):
+        again = parse(client.post("/ivr/step/", {"call": call.token, **repeated}))
+        assert again.find(".//{*}transfer") is not None  # still waiting for the transfer's result
     unknown = parse(client.post("/ivr/step/", {"call": "nope", "step": "menu", "digits": "1"}))
     assert "系统繁忙" in "".join(unknown.itertext())
 
