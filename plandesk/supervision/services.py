@@ -83,25 +83,28 @@ def notice_for(user, notice_id: int) -> UrgingNotice:
 
 # --- the light sweep ---------------------------------------------------------------------------------------------
 
-# (from, to, condition) on an open task with a deadline. Each condition is one range on one indexed column (plus a
-# filter): red tasks are found by `due_at` only (the warn-time index leaves them out, so no planner walks every red
-# task); green→yellow comes after green→red, so a green task past due is red by then. The partial indexes
-# (light, due_at) / (light, warn_at) over open tasks find exactly the rows at stake, and a pass with nothing to do
-# reads next to nothing.
+# (from, to, condition) on an open task with a deadline. Each condition is one range on one indexed column; a
+# `filter:` column is only checked, never searched. Red tasks are found by `due_at` alone (on PostgreSQL the
+# warn-time index leaves them out; on SQLite the filter is written `+warn_at`, which its planner never searches), so
+# no planner walks every red task; green→yellow comes after green→red, so a green task past due is red by then. The
+# partial indexes (light, due_at) / (light, warn_at) over open tasks find exactly the rows at stake, and a pass with
+# nothing to do reads next to nothing.
 TRANSITIONS = [
-    (Light.RED, Light.GREEN, "due_at > %(now)s AND warn_at > %(now)s"),
-    (Light.RED, Light.YELLOW, "due_at > %(now)s AND warn_at <= %(now)s"),
-    (Light.YELLOW, Light.GREEN, "warn_at > %(now)s"),
-    (Light.GREEN, Light.RED, "due_at <= %(now)s"),
-    (Light.YELLOW, Light.RED, "due_at <= %(now)s"),
-    (Light.GREEN, Light.YELLOW, "warn_at <= %(now)s"),
+    (Light.RED, Light.GREEN, "{due} > %(now)s AND {filter:warn} > %(now)s"),
+    (Light.RED, Light.YELLOW, "{due} > %(now)s AND {filter:warn} <= %(now)s"),
+    (Light.YELLOW, Light.GREEN, "{warn} > %(now)s"),
+    (Light.GREEN, Light.RED, "{due} <= %(now)s"),
+    (Light.YELLOW, Light.RED, "{due} <= %(now)s"),
+    (Light.GREEN, Light.YELLOW, "{warn} <= %(now)s"),
 ]
 
 
 def _where(task_table: str, case_table: str, condition: str) -> str:
     # Table names come from the models' meta and values are parameters; `state = 'open'` stays literal so that the
     # planners match the partial indexes.
-    condition = condition.replace("due_at", f"{task_table}.due_at").replace("warn_at", f"{task_table}.warn_at")
+    only_checked = "+" if connection.vendor == "sqlite" else ""
+    condition = (condition.replace("{filter:warn}", f"{only_checked}{task_table}.warn_at")
+                 .replace("{due}", f"{task_table}.due_at").replace("{warn}", f"{task_table}.warn_at"))
     return (f"{task_table}.state = 'open' AND {task_table}.light = %(from)s AND {task_table}.due_at IS NOT NULL"  # noqa: S608
             f" AND {condition} AND NOT EXISTS (SELECT 1 FROM {case_table} c WHERE c.id = {task_table}.case_id"
             f" AND c.status = %(paused)s)")
