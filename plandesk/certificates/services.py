@@ -620,16 +620,19 @@ class Verification:
 
     @property
     def message(self) -> str:
+        from django.utils.translation import gettext as _
+
         c = self.certificate
         if not self.signature_ok:
-            return "签名校验失败：证照数据已被篡改，本证照不可信。"
+            return _("签名校验失败：证照数据已被篡改，本证照不可信。")
         if not self.code_ok:
-            return "校验码不符：二维码或链接已被篡改，请以本页显示的内容为准并向发证机关核实。"
+            return _("校验码不符：二维码或链接已被篡改，请以本页显示的内容为准并向发证机关核实。")
         if c.status == Status.VOID:
-            return f"本证照已于 {timezone.localdate(c.voided_at):%Y-%m-%d} 作废：{c.void_reason}"
+            return _("本证照已于 %(date)s 作废：%(reason)s") % {
+                "date": f"{timezone.localdate(c.voided_at):%Y-%m-%d}", "reason": c.void_reason}
         if c.status == Status.REPLACED:
-            return f"本证照已补证，由 {self.replaced_by} 替换。"
-        return "本证照由发证机关签发，现行有效。"
+            return _("本证照已补证，由 %(number)s 替换。") % {"number": self.replaced_by}
+        return _("本证照由发证机关签发，现行有效。")
 
     def as_dict(self) -> dict:
         c = self.certificate
