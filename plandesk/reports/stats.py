@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from plandesk.cases.models import Case, CasePause, CaseStatus, PauseReason
@@ -96,36 +96,53 @@ class Period:
         return f"from={self.start:%Y-%m-%d}&to={self.end:%Y-%m-%d}"
 
 
+def _paused_cases(period: Period):
+    start, end = period.bounds()
+    return CasePause.objects.filter(started_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=start)).values("case_id")
+
+
+def _open_at_end(period: Period) -> Q:
+    _start, end = period.bounds()
+    return (Q(received_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end))
+            & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)))
+
+
 def metric_filters(period: Period) -> dict[str, Q]:
     """Each figure as a condition on a case (see the module's definitions)."""
     start, end = period.bounds()
     received = Q(received_at__gte=start, received_at__lt=end)
     completed = Q(ready_at__gte=start, ready_at__lt=end)
-    open_at_end = (Q(received_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end))
-                   & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)))
     return {
         "received": received,
         "accepted": received & ~Q(status=CaseStatus.NOT_ACCEPTED),
         "refused": received & Q(status=CaseStatus.NOT_ACCEPTED),
         "completed": completed,
         "on_time": completed & Q(ready_at__lte=F("due_at")),
-        "overdue": (completed & Q(ready_at__gt=F("due_at"))) | (open_at_end & Q(due_at__lt=end)),
-        "paused": Q(Exists(CasePause.objects.filter(case=OuterRef("pk"), started_at__lt=end).filter(
-            Q(ended_at__isnull=True) | Q(ended_at__gte=start)))),
+        "overdue": (completed & Q(ready_at__gt=F("due_at"))) | (_open_at_end(period) & Q(due_at__lt=end)),
+        "paused": Q(pk__in=_paused_cases(period)),
     }
 
 
-def relevant(period: Period) -> Q:
-    """Every case any figure of the period can count: received before its end and not finished before its start."""
+def _families(period: Period) -> list[tuple[Q, dict[str, Q | None]]]:
+    """The figures in families that share one index range each (receipt, result, open at the end, pauses), so
+    that every query reads only its own slice of the history rather than everything received before the end."""
     start, end = period.bounds()
-    return Q(received_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start)
-                                     | Q(ready_at__gte=start))
+    return [
+        (Q(received_at__gte=start, received_at__lt=end),
+         {"received": None, "accepted": ~Q(status=CaseStatus.NOT_ACCEPTED),
+          "refused": Q(status=CaseStatus.NOT_ACCEPTED)}),
+        (Q(ready_at__gte=start, ready_at__lt=end),
+         {"completed": None, "on_time": Q(ready_at__lte=F("due_at")), "overdue": Q(ready_at__gt=F("due_at"))}),
+        (_open_at_end(period) & Q(due_at__lt=end), {"overdue": None}),
+        (Q(pk__in=_paused_cases(period)), {"paused": None}),
+    ]
 
 
 def cases_for(period: Period, metric: str, *, item: str | None = None, office: str | None = None,
               scope: Q | None = None):
     """The cases behind one figure (the drill-down)."""
-    rows = Case.objects.filter(relevant(period)).filter(metric_filters(period)[metric])
+    rows = Case.objects.filter(metric_filters(period)[metric])
     if scope is not None:
         rows = rows.filter(scope)
     if item:
@@ -135,43 +152,53 @@ def cases_for(period: Period, metric: str, *, item: str | None = None, office: s
     return rows.distinct()
 
 
-def _counts(period: Period) -> dict:
-    return {key: Count("pk", filter=condition, distinct=True) for key, condition in metric_filters(period).items()}
+def _count(condition: Q | None) -> Count:
+    return Count("pk", distinct=True) if condition is None else Count("pk", filter=condition, distinct=True)
+
+
+def _grouped(period: Period, group: dict | None, scope: Q | None) -> dict:
+    """{group key: {metric: n}} (or {None: {...}} without a group): one aggregate query per family."""
+    out: dict = defaultdict(lambda: dict.fromkeys(METRIC_KEYS, 0))
+    names: dict = {}
+    for base, figures in _families(period):
+        rows = Case.objects.filter(base)
+        if scope is not None:
+            rows = rows.filter(scope)
+        labels = {f"f_{i}": (key, cond) for i, (key, cond) in enumerate(figures.items())}
+        counts = {label: _count(cond) for label, (_key, cond) in labels.items()}
+        result = [rows.aggregate(**counts)] if group is None else rows.values(**group).annotate(**counts).order_by()
+        for row in result:
+            key = row.get("key")
+            if group is not None:
+                names.setdefault(key, row["label"])
+            for label, (metric, _cond) in labels.items():
+                out[key][metric] += row[label] or 0
+    return {key: {**values, "name": names.get(key)} for key, values in out.items()}
 
 
 def summary(period: Period, scope: Q | None = None) -> dict:
-    """The totals of the period: one aggregate query."""
-    rows = Case.objects.filter(relevant(period))
-    if scope is not None:
-        rows = rows.filter(scope)
-    return rows.aggregate(**_counts(period))
+    """The totals of the period."""
+    totals = _grouped(period, None, scope).get(None) or dict.fromkeys(METRIC_KEYS, 0)
+    return {key: totals[key] for key in METRIC_KEYS}
 
 
 def table(period: Period, by: str, scope: Q | None = None) -> list[dict]:
-    """Rows of {key, name, <metric>...} grouped by item or handling office (one grouped query), or by month."""
+    """Rows of {key, name, <metric>...} grouped by item or handling office, or by month."""
     if by == "month":
         out = []
         for month in period.months():
             row = summary(month, scope)
             out.append({"key": f"{month.start:%Y-%m}", "name": f"{month.start:%Y年%m月}", "period": month, **row})
         return out
-    rows = Case.objects.filter(relevant(period))
-    if scope is not None:
-        rows = rows.filter(scope)
     if by == "item":
-        grouped = rows.values(key=F("item_versions__item__code"), name=F("item_versions__name"))
+        group = {"key": F("item_versions__item__code"), "label": F("item_versions__name")}
     elif by == "office":
-        grouped = rows.values(key=F("handling_office__code"), name=F("handling_office__name"))
+        group = {"key": F("handling_office__code"), "label": F("handling_office__name")}
     else:
         raise PeriodError("统计口径无效")
-    result = grouped.annotate(**_counts(period)).order_by("key", "name")
-    merged: dict[str, dict] = {}
-    for row in result:  # one row per group (an item with several versions' names merges into its code)
-        entry = merged.setdefault(row["key"], {"key": row["key"], "name": row["name"],
-                                               **{k: 0 for k in METRIC_KEYS}})
-        for key in METRIC_KEYS:
-            entry[key] += row[key]
-    return [row for row in merged.values() if any(row[k] for k in METRIC_KEYS)]
+    rows = _grouped(period, group, scope)
+    return [{"key": key, **{k: rows[key][k] for k in METRIC_KEYS}, "name": rows[key]["name"]}
+            for key in sorted(rows, key=lambda k: k or "") if any(rows[key][k] for k in METRIC_KEYS)]
 
 
 # --- durations -------------------------------------------------------------------------------------------------
