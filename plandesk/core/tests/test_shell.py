@@ -21,6 +21,7 @@ def test_the_shell_switches_to_english(client, member):
     client.post("/i18n/setlang/", {"language": "en", "next": "/workbench/"})
     response = client.get(reverse("core:home"))
     assert response.headers["Content-Language"] == "en"
+    assert "Workbench" in response.content.decode()
 
 
 def test_health_check_answers(client):
