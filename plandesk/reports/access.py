@@ -31,3 +31,23 @@ def is_office(user) -> bool:
     from plandesk.supervision.services import is_office as office
 
     return office(user)
+
+
+# Who may use each page and API operation (see plandesk/core/access.py).
+from plandesk.core.access import PUBLIC, Rule, roles  # noqa: E402
+
+FIGURES = roles("division_head", "director", "office_supervisor", posts=("head", "director", "supervisor"),
+                objects="the office and the director see the whole bureau, a unit head his own units")
+ACCESS = {
+    "reports:dashboard": FIGURES,
+    "reports:cases": FIGURES,
+    "reports:export": FIGURES,
+    "reports:monthly_pdf": FIGURES,
+    "reports:follow_ups": roles("director", "office_supervisor", posts=("director", "supervisor")),
+    "reports:follow_up_step": roles("director", "office_supervisor", posts=("director", "supervisor")),
+    "reports:rate": PUBLIC,
+    "reports:rate_link": Rule(public=True, objects="a signed rating link"),
+}
+API_ACCESS = {
+    "GET /api/v1/reports/summary": FIGURES,
+}

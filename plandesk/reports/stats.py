@@ -45,6 +45,20 @@ DIMENSIONS = {"item": "按事项", "office": "按承办单位", "month": "按月
 MAX_DAYS = 3 * 366 + 1
 
 
+class LocalDate(TruncDate):
+    """The local date of a moment. On SQLite Django's TruncDate calls a Python function per row; the bureau's zone
+    (Asia/Shanghai) has a fixed offset, so SQLite's own date() with that offset gives the same date in C."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        from plandesk.workdays.calendar import bureau_tz
+
+        offset = bureau_tz().utcoffset(datetime(2026, 1, 1))
+        if offset != bureau_tz().utcoffset(datetime(2026, 7, 1)):  # a zone with summer time: the exact way
+            return super().as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, '{int(offset.total_seconds() // 60):+d} minutes')", params
+
+
 class PeriodError(ValueError):
     """A bad period; the message is for people (zh-Hans)."""
 
@@ -103,9 +117,12 @@ def _paused_cases(period: Period):
 
 
 def _open_at_end(period: Period) -> Q:
+    """Not ready, closed, refused or withdrawn by the end. Written on `closed_at` first (every case that ends gets
+    one, and a result is ready before it is closed) so the index reads only the cases open now or closed since the
+    end: few for a recent period. Received before the end is left out on purpose: it follows from `due_at` < end
+    (a deadline is counted from receipt) wherever this is used, and stating it made SQLite scan by receipt."""
     _start, end = period.bounds()
-    return (Q(received_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end))
-            & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)))
+    return (Q(closed_at__isnull=True) | Q(closed_at__gte=end)) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end))
 
 
 def metric_filters(period: Period) -> dict[str, Q]:
@@ -134,7 +151,11 @@ def _families(period: Period) -> list[tuple[Q, dict[str, Q | None]]]:
           "refused": Q(status=CaseStatus.NOT_ACCEPTED)}),
         (Q(ready_at__gte=start, ready_at__lt=end),
          {"completed": None, "on_time": Q(ready_at__lte=F("due_at")), "overdue": Q(ready_at__gt=F("due_at"))}),
-        (_open_at_end(period) & Q(due_at__lt=end), {"overdue": None}),
+        # open at the end, as two disjoint slices of the closed_at index: still open now, or closed since the end
+        (Q(closed_at__isnull=True, due_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end)),
+         {"overdue": None}),
+        (Q(closed_at__gte=end, due_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end)),
+         {"overdue": None}),
         (Q(pk__in=_paused_cases(period)), {"paused": None}),
     ]
 
@@ -203,10 +224,26 @@ def table(period: Period, by: str, scope: Q | None = None) -> list[dict]:
 
 # --- durations -------------------------------------------------------------------------------------------------
 
-def _weighted(pairs: list[tuple[date, date, int]]) -> tuple[float | None, int | None, int]:
+ANCHOR = date(2000, 1, 1)
+
+
+def _day_counter():
+    """W(day): working days from a fixed anchor. Working days in (a, b] are W(b) - W(a): one calendar call per
+    distinct date of a whole table (a few dozen for a month), not one per pair or per case."""
+    from functools import cache
+
     from plandesk.workdays.calendar import working_days_between
 
-    values = sorted((working_days_between(a, b) if b > a else 0, n) for a, b, n in pairs)
+    @cache
+    def w(day: date) -> int:
+        return working_days_between(ANCHOR, day)
+
+    return w
+
+
+def _weighted(pairs: list[tuple[date, date, int]], w) -> tuple[float | None, int | None, int]:
+    """Weighted mean and p90 of working days over (start date, end date, count) rows."""
+    values = sorted((w(b) - w(a) if b > a else 0, n) for a, b, n in pairs)
     total = sum(n for _d, n in values)
     if not total:
         return None, None, 0
@@ -226,14 +263,14 @@ def item_durations(period: Period, scope: Q | None = None) -> list[dict]:
     rows = Case.objects.filter(ready_at__gte=start, ready_at__lt=end)
     if scope is not None:
         rows = rows.filter(scope)
-    grouped = rows.values(key=F("item_versions__item__code"), a=TruncDate("received_at"),
-                          b=TruncDate("ready_at")).annotate(n=Count("pk", distinct=True)).order_by()
+    grouped = rows.values(key=F("item_versions__item__code"), a=LocalDate("received_at"),
+                          b=LocalDate("ready_at")).annotate(n=Count("pk", distinct=True)).order_by()
     pairs: dict[str, list] = defaultdict(list)
     for row in grouped:
         pairs[row["key"]].append((row["a"], row["b"], row["n"]))
-    out = []
+    out, w = [], _day_counter()
     for key in sorted(pairs):
-        mean, p90, count = _weighted(pairs[key])
+        mean, p90, count = _weighted(pairs[key], w)
         out.append({"key": key, "name": key, "count": count, "avg_days": mean, "p90_days": p90})
     return out
 
@@ -245,16 +282,16 @@ def step_durations(period: Period, scope: Q | None = None) -> list[dict]:
                                completed_at__lt=end)
     if scope is not None:
         rows = rows.filter(scope)
-    grouped = rows.values("name", a=TruncDate("created_at"), b=TruncDate("completed_at")).annotate(
+    grouped = rows.values("name", a=LocalDate("created_at"), b=LocalDate("completed_at")).annotate(
         n=Count("pk"), late=Count("pk", filter=Q(completed_at__gt=F("due_at")))).order_by()
     pairs: dict[str, list] = defaultdict(list)
     late: dict[str, int] = defaultdict(int)
     for row in grouped:
         pairs[row["name"]].append((row["a"], row["b"], row["n"]))
         late[row["name"]] += row["late"]
-    out = []
+    out, w = [], _day_counter()
     for name in sorted(pairs):
-        mean, p90, count = _weighted(pairs[name])
+        mean, p90, count = _weighted(pairs[name], w)
         out.append({"key": name, "name": name, "count": count, "avg_days": mean, "p90_days": p90,
                     "late": late[name]})
     return out
@@ -266,16 +303,16 @@ def pause_time(period: Period, scope: Q | None = None) -> list[dict]:
     rows = CasePause.objects.filter(ended_at__gte=start, ended_at__lt=end)
     if scope is not None:
         rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
-    grouped = rows.values("reason", a=TruncDate("started_at"), b=TruncDate("ended_at")).annotate(
+    grouped = rows.values("reason", a=LocalDate("started_at"), b=LocalDate("ended_at")).annotate(
         n=Count("pk")).order_by()
     pairs: dict[str, list] = defaultdict(list)
     for row in grouped:
         pairs[row["reason"]].append((row["a"], row["b"], row["n"]))
-    out = []
+    out, w = [], _day_counter()
     for reason in PauseReason.values:
         if reason not in pairs:
             continue
-        mean, p90, count = _weighted(pairs[reason])
+        mean, p90, count = _weighted(pairs[reason], w)
         out.append({"key": reason, "name": str(PauseReason(reason).label), "count": count, "avg_days": mean,
                     "total_days": round((mean or 0) * count), "p90_days": p90})
     return out

@@ -154,3 +154,19 @@ def test_it_feeds_ratings_into_the_division_figures(client, bureau, picked_up):
     rows = {row["key"]: row for row in stats.ratings(stats.Period.month(2026, 11))}
     assert (rows["div1"]["count"], rows["div1"]["bad"], rows["div1"]["satisfaction"]) == (1, 0, 100.0)
     assert (rows["div2"]["count"], rows["div2"]["bad"], rows["div2"]["satisfaction"]) == (1, 1, 0.0)
+
+
+def test_it_sends_the_signed_rating_link_at_pickup(client, bureau):
+    """The pick-up (window) sends the applicant an SMS whose link rates the case without the password."""
+    from plandesk.window.services import record_pickup
+
+    case = bureau.new_case("permit", start=False)
+    Case.objects.filter(pk=case.pk).update(applicant_phone="13800138000")
+    case.refresh_from_db()
+    case.mark_ready_for_pickup("approved")
+    record_pickup(case, actor=bureau["output"], collector_name="张三", collector_id_number="11010519491231002X")
+    sms = Notification.objects.get(kind="rating.invite")
+    assert sms.address == "13800138000" and sms.channel == "sms"
+    path = sms.url.split("://", 1)[-1].split("/", 1)[1]
+    assert client.post("/" + path, {"level": 4}).status_code == 200
+    assert Rating.objects.get(case=case).channel == "link"
