@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "plandesk.core.admin_otp.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "plandesk.audit.middleware.AuditContextMiddleware",
@@ -258,6 +259,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The admin asks administrators for a TOTP code (django-otp). Always on in production; test runs turn it off so that
+# the apps' admin tests need no device (core/tests/test_admin_otp.py turns it on).
+PLANDESK_ADMIN_OTP = PLANDESK_ENV == "production" or envbool("PLANDESK_ADMIN_OTP", not os.environ.get("PYTEST_VERSION"))
 # Audit events are legal evidence: kept for good (the Cybersecurity Law asks for at least six months); the
 # application never deletes them (the audit app's ORM guard refuses it; see docs/RELIABILITY.md).
 PLANDESK_AUDIT_RETENTION_DAYS = None

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from plandesk.core import views
+from plandesk.core import admin_otp, views
 
 URL_PREFIX = ""
 
 urlpatterns = [
     path("workbench/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("workbench/second-factor/", admin_otp.otp, name="otp"),
 ]

@@ -1,0 +1,13 @@
+"""Who may use each page and API operation of this app (see plandesk/core/access.py)."""
+
+from plandesk.core.access import PUBLIC, STAFF, Rule, roles
+
+LAYERS = "public layers to anyone, internal layers to staff, restricted layers to those granted (404 otherwise)"
+ACCESS = {
+    "gis:map": roles(*STAFF),
+    "gis:public_map": PUBLIC,
+    "gis:catalogue": roles(*STAFF),
+    "gis:upload": roles("gis_keeper"),
+    "gis:layer_geojson": Rule(public=True, objects=LAYERS),
+    "ogcapi:*": Rule(public=True, objects=LAYERS),
+}

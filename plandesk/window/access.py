@@ -1,0 +1,27 @@
+"""Who may use each page and API operation of this app (see plandesk/core/access.py)."""
+
+from plandesk.core.access import PUBLIC, Rule, roles
+
+WINDOW = ("intake_clerk", "output_clerk")
+ACCESS = {
+    "window:desk": roles(*WINDOW),
+    "window:intake": roles("intake_clerk"),
+    "window:public_query": PUBLIC,
+    "window:receipt": roles("intake_clerk"),
+    "window:receipt_pdf": Rule(public=True, objects="by the receipt's secret token only"),
+    "window:case": roles(*WINDOW),
+    "window:reprint": roles("intake_clerk"),
+    "window:refuse": roles("intake_clerk"),
+    "window:refusal_pdf": roles(*WINDOW),
+    "window:pickup": roles("output_clerk"),
+    "window:supplement_pdf": roles(*WINDOW),
+    "window:record_supplements": roles("intake_clerk"),
+    "window:material_file": roles(*WINDOW),
+}
+API_ACCESS = {
+    "POST /api/v1/cases": roles("intake_clerk"),
+    "POST /api/v1/cases/{case_number}/pickup": roles("output_clerk"),
+    "POST /api/v1/cases/{case_number}/receipt": roles("intake_clerk"),
+    "POST /api/v1/cases/{case_number}/supplements": roles("intake_clerk"),
+    "POST /api/v1/public/query": Rule(public=True, objects="case number and query password; failures limited"),
+}
