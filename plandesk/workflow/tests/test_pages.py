@@ -106,8 +106,8 @@ def test_it_draws_the_process_diagram_with_done_and_current_steps(bureau, live_s
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"**/work/cases/{case.number}/")
-    page.wait_for_function("document.getElementById('diagram').dataset.rendered || "
-                           "document.getElementById('diagram').dataset.error")
+    # A selector wait, not wait_for_function: the pages' Content-Security-Policy forbids eval.
+    page.wait_for_selector("#diagram[data-rendered], #diagram[data-error]", state="attached")
     assert page.get_attribute("#diagram", "data-error") is None, page.get_attribute("#diagram", "data-error")
     assert page.locator('#diagram [data-element-id="review"].done').count() == 1
     assert page.locator('#diagram [data-element-id="division_meeting"].current').count() == 1
