@@ -16,6 +16,7 @@ TABLES = {
     "consents": "超时默许",
     "urgings": "书面催办",
     "ratings": "服务评价",
+    "staff_ratings": "服务评价（按经办人员）",
 }
 
 
@@ -47,6 +48,9 @@ def tables(period: stats.Period, by: str, scope: Q | None) -> dict[str, dict]:
                                                              ("level_1", "非常不满意"),
                                                              ("satisfaction", "满意率（%）")],
                     "rows": stats.ratings(period, scope)},
+        "staff_ratings": {"title": TABLES["staff_ratings"], "columns": [("name", "人员"), ("count", "评价数"),
+                                                                         ("bad", "差评")],
+                          "rows": stats.staff_ratings(period, scope)},
     }
 
 

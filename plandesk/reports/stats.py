@@ -367,13 +367,16 @@ def ratings(period: Period, scope: Q | None = None) -> list[dict]:
     return out
 
 
-def staff_ratings(period: Period) -> list[dict]:
+def staff_ratings(period: Period, scope: Q | None = None) -> list[dict]:
     """Ratings per staff member who completed a step of the rated case (feeds the staff assessment)."""
     from .models import Level
 
     start, end = period.bounds()
     rows = Task.objects.filter(state=TaskState.COMPLETED, completed_by__isnull=False,
                                case__rating__rated_at__gte=start, case__rating__rated_at__lt=end)
-    return list(rows.values(username=F("completed_by__username"), name=F("completed_by__full_name")).annotate(
+    if scope is not None:
+        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
+    rows = rows.values(username=F("completed_by__username"), person=F("completed_by__full_name")).annotate(
         count=Count("case", distinct=True),
-        bad=Count("case", distinct=True, filter=Q(case__rating__level__in=Level.bad()))).order_by("username"))
+        bad=Count("case", distinct=True, filter=Q(case__rating__level__in=Level.bad()))).order_by("username")
+    return [{**row, "name": row["person"] or row["username"]} for row in rows]

@@ -170,3 +170,20 @@ def test_it_sends_the_signed_rating_link_at_pickup(client, bureau):
     path = sms.url.split("://", 1)[-1].split("/", 1)[1]
     assert client.post("/" + path, {"level": 4}).status_code == 200
     assert Rating.objects.get(case=case).channel == "link"
+
+
+def test_it_feeds_ratings_into_the_staff_figures(client, bureau):
+    """Each person who completed a step of a rated case gets the rating in his figures."""
+    from plandesk.workflow.models import Task, TaskState
+
+    case = bureau.new_case("permit")  # started: its first step exists
+    Task.objects.filter(case=case).update(state=TaskState.COMPLETED, completed_by=bureau["handler1"],
+                                          completed_at=MONDAY)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, ready_at=MONDAY, closed_at=MONDAY)
+    with time_machine.travel(MONDAY, tick=False):
+        rate(client, case.number, level=1, comment="慢")
+    rows = stats.staff_ratings(stats.Period.month(2026, 11))
+    assert [(r["username"], r["count"], r["bad"]) for r in rows] == [("handler1", 1, 1)]
+    client.force_login(bureau["office"])
+    html = client.get("/reports/", {"from": "2026-11-01", "to": "2026-11-30"}).content.decode()
+    assert 'id="table-staff_ratings"' in html and "<td>handler1</td><td>1</td><td>1</td>" in html
