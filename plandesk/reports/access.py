@@ -33,21 +33,21 @@ def is_office(user) -> bool:
     return office(user)
 
 
-# Who may use each page and API operation (see plandesk/core/access.py).
-from plandesk.core.access import PUBLIC, Rule, roles  # noqa: E402
+# --- declarations for the access matrix (see plandesk/core/access.py) ---------------------------------------------
+from plandesk.core.access import Rule, roles  # noqa: E402
 
-FIGURES = roles("division_head", "director", "office_supervisor", posts=("head", "director", "supervisor"),
-                objects="the office and the director see the whole bureau, a unit head his own units")
+READERS = roles("office_supervisor", "director", "division_head", posts=("supervisor", "director", "head"),
+                objects="division heads: their own divisions' cases only; 404 for anyone else")
 ACCESS = {
-    "reports:dashboard": FIGURES,
-    "reports:cases": FIGURES,
-    "reports:export": FIGURES,
-    "reports:monthly_pdf": FIGURES,
-    "reports:follow_ups": roles("director", "office_supervisor", posts=("director", "supervisor")),
-    "reports:follow_up_step": roles("director", "office_supervisor", posts=("director", "supervisor")),
-    "reports:rate": PUBLIC,
-    "reports:rate_link": Rule(public=True, objects="a signed rating link"),
+    "reports:dashboard": READERS,
+    "reports:cases": READERS,
+    "reports:export": READERS,
+    "reports:monthly_pdf": READERS,
+    "reports:follow_ups": roles("office_supervisor", "director", posts=("supervisor", "director")),
+    "reports:follow_up_step": roles("office_supervisor", posts=("supervisor",)),
+    "reports:rate": Rule(public=True, objects="case number + query password, the window's lockout"),
+    "reports:rate_link": Rule(public=True, objects="the signed link names the case"),
 }
 API_ACCESS = {
-    "GET /api/v1/reports/summary": FIGURES,
+    "GET /api/v1/reports/summary": roles("office_supervisor", "director", posts=("supervisor", "director")),
 }
