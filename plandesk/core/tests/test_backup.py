@@ -79,3 +79,49 @@ def test_it_refuses_a_damaged_archive(db, tmp_path):
     archive.write_bytes(b"not a tar archive")
     with pytest.raises(CommandError, match="无法读取备份归档"):
         call_command("restore", str(archive))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostGIS round trip (pg_dump/pg_restore)")
+def test_it_round_trips_a_postgis_database(transactional_db, member, settings, tmp_path):
+    import psycopg
+
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
+    (tmp_path / "data" / "media").mkdir(parents=True)
+    (tmp_path / "data" / "media" / "plan.pdf").write_bytes(b"%PDF-1.7 " * 50)
+    record("test.backup", member, summary="备份测试")
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive))
+
+    db = connection.settings_dict
+    target = f"{db['NAME']}_restored"
+    base = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None,
+            "password": db["PASSWORD"] or None}
+    with psycopg.connect(dbname="postgres", autocommit=True, **base) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        admin.execute(f'CREATE DATABASE "{target}"')
+    try:
+        restored = tmp_path / "restored"
+        url = f"postgis://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{target}"
+        env = {**os.environ, "PLANDESK_DATABASE_URL": url, "PLANDESK_DATA_DIR": str(restored),
+               "PLANDESK_MEDIA_ROOT": str(restored / "media")}
+        env.pop("PYTEST_VERSION", None)
+        result = subprocess.run([sys.executable, "-m", "plandesk", "restore", str(archive)], env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+        def rows(name: str) -> dict[str, list]:
+            with psycopg.connect(dbname=name, **base) as conn:
+                tables = [t for (t,) in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+                return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"').fetchall()))  # noqa: S608
+                        for t in tables}
+
+        source, copy = rows(db["NAME"]), rows(target)
+        assert source.keys() == copy.keys()
+        for table in source:
+            assert source[table] == copy[table], table
+        assert (restored / "media" / "plan.pdf").read_bytes() == (tmp_path / "data" / "media" / "plan.pdf").read_bytes()
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **base) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
