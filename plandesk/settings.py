@@ -322,3 +322,29 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("PLANDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Settings that the apps read with defaults of their own (`getattr(settings, NAME, default)`): each may also be set
+# from the environment. Only what is set here overrides the app's default; values are parsed by the given type.
+_ENV_OVERRIDES: dict[str, type] = {
+    "PLANDESK_MEETING_INTERVAL_DAYS": int, "PLANDESK_MEETING_QUORUM": str, "PLANDESK_PHONE_OPERATOR": str,
+    "PLANDESK_PUBLICITY_ATTACHMENT_MAX_MB": int, "PLANDESK_PUBLICITY_DOCUMENT_MAX_MB": int,
+    "PLANDESK_PUBLICITY_NOTICE_DAYS": int, "PLANDESK_PUBLICITY_NOTICE_WORKING_DAYS": bool,
+    "PLANDESK_PUBLICITY_OPINIONS_PER_HOUR": int, "PLANDESK_PUBLICITY_PLAN_MIN_DAYS": int,
+    "PLANDESK_PUBLICITY_RISK_DAYS": int, "PLANDESK_QUERY_ADDRESS_FAILURES": int, "PLANDESK_QUERY_CASE_FAILURES": int,
+    "PLANDESK_QUERY_PASSWORD_KEY": str, "PLANDESK_QUERY_PHONE": str, "PLANDESK_URGING_DAYS": int,
+    "PLANDESK_URGING_WINDOW_DAYS": int, "PLANDESK_WINDOW_FILES": Path, "PLANDESK_MAP_FEATURE_LIMIT": int,
+    "PLANDESK_CJK_FONT": str,
+    # JSON values: {"address": ..., "hours": ..., "phones": ...}, {prompt key: audio URL}, {kind: days}, [layer codes]
+    "PLANDESK_BUREAU_CONTACT": dict, "PLANDESK_PHONE_AUDIO": dict, "PLANDESK_PUBLICITY_MIN_DAYS": dict,
+    "PLANDESK_PUBLICITY_CONTEXT_LAYERS": list,
+}
+for _name, _type in _ENV_OVERRIDES.items():
+    if _name in os.environ and _name not in globals():
+        if _type is bool:
+            globals()[_name] = envbool(_name)
+        elif _type in (dict, list):
+            import json
+
+            globals()[_name] = json.loads(os.environ[_name])
+        else:
+            globals()[_name] = _type(os.environ[_name])
