@@ -31,8 +31,8 @@ def test_the_division_head_runs_a_meeting_and_signs_its_minutes(bureau, live_ser
 
     # htmx: move the second case up; the agenda section is swapped in place
     page.get_by_role("button", name=f"上移 {second.number}").click()
-    page.wait_for_function(f"document.querySelector('#agenda tbody tr[data-case]').dataset.case === "
-                           f"'{second.number}'")
+    # A selector wait, not wait_for_function: the Content-Security-Policy forbids eval in the page.
+    page.wait_for_selector(f"#agenda tbody tr[data-case]:first-child[data-case='{second.number}']")
     assert [i.case for i in meeting.items.all()] == [second, first]
 
     # attendance: both handlers present
