@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from plandesk.accounts.auth import bearer
 from plandesk.core.api_errors import ApiError, error_response
 from plandesk.core.registry import app_modules
 
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times leave the API in the bureau's zone with their offset (+08:00), as the contract's conventions say."""
+
+    def default(self, o):
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=LocalTimeRenderer(),
     title="plandesk API",
     version="1",
     description="城乡规划局行政审批系统接口 / City planning bureau approval system API",

@@ -14,6 +14,7 @@ def test_it_issues_a_token_for_right_credentials(api, member):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"token", "expires_at"}
+    assert body["expires_at"].endswith("+08:00")  # the bureau's zone, with its offset
     assert ApiToken.user_for(body["token"]) == member
     # Only the digest is stored.
     assert not ApiToken.objects.filter(digest=body["token"]).exists()
