@@ -1,0 +1,381 @@
+"""The site compliance check (用地合规性审查): a site against the regulatory plan and the base databases.
+
+`check(site, proposal)` knows nothing of cases: it takes a site (a polygon in the bureau's projected CRS) and the
+project's proposed figures, and returns what the layers in force say about them — the plan parcels the site
+overlaps with their limits beside the proposal, and the conflicts (road red lines, pipelines inside their clearance,
+existing buildings, key-project and protected areas) — with the layer versions it read. The caller stores it.
+
+Areas and distances are measured in the bureau's projected CRS (metres). Every layer look-up goes through
+`plandesk.gis.query.intersecting`, so SpatiaLite uses its R*Tree and PostGIS its GiST index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+
+from plandesk.gis.geometry import transformed
+from plandesk.gis.models import Family, Kind, Layer, LayerVersion
+from plandesk.gis.query import intersecting
+
+# Clearance (m) between a site's boundary and a pipeline, per kind (CJJ/GB 50289 style horizontal distances to
+# building lines; the bureau sets its own with PLANDESK_PIPELINE_CLEARANCE_M). "" is a pipe of unknown kind.
+DEFAULT_CLEARANCE_M = {"gas": 5.0, "heat": 3.0, "water": 3.0, "drainage": 3.0, "power": 1.0, "telecom": 1.0, "": 1.0}
+# Overlaps below both figures are drawing slivers (a site drawn against a parcel boundary), listed but not checked.
+DEFAULT_SLIVER_SHARE = 0.01
+DEFAULT_SLIVER_M2 = 10.0
+
+PASS, FAIL, REVIEW = "pass", "fail", "review"
+
+# Indicator -> (parcel column, proposal attribute, kind: "max" limits, "min" floors, "class" a land-use code).
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    "floor_area_ratio": ("far_max", "floor_area_ratio", "max"),
+    "building_density_pct": ("density_max", "building_density_pct", "max"),
+    "height_m": ("height_max", "height_m", "max"),
+    "green_ratio_pct": ("green_min", "green_ratio_pct", "min"),
+    "land_use_class": ("land_use", "land_use_class", "class"),
+}
+INDICATOR_NAMES = {"floor_area_ratio": "容积率", "building_density_pct": "建筑密度（%）", "height_m": "建筑高度（米）",
+                   "green_ratio_pct": "绿地率（%）", "land_use_class": "用地性质"}
+CONFLICT_NAMES = {"road_red_line": "占压道路红线", "pipeline_clearance": "管线安全距离内", "building": "压占现状建筑",
+                  "key_project": "重点项目用地", "protected_area": "保护区"}
+
+
+def clearances() -> dict[str, float]:
+    return {**DEFAULT_CLEARANCE_M, **getattr(settings, "PLANDESK_PIPELINE_CLEARANCE_M", {})}
+
+
+def protected_layer_codes() -> list[str]:
+    """Generic feature layers whose areas a site must not enter (e.g. heritage or ecological protection zones)."""
+    return list(getattr(settings, "PLANDESK_PROTECTED_LAYERS", []))
+
+
+@dataclass
+class Proposal:
+    """The project's proposed figures (from its application form); None where the form does not say."""
+
+    land_area_m2: float | None = None
+    total_floor_area_m2: float | None = None
+    floor_area_ratio: float | None = None
+    building_density_pct: float | None = None
+    height_m: float | None = None
+    green_ratio_pct: float | None = None
+    land_use_class: str | None = None
+
+    @classmethod
+    def from_forms(cls, forms: Mapping[str, Any] | None) -> Proposal:
+        """The figures from one or more application forms (the indicator names are the same in every item's form,
+        see catalog.schemas.INDICATORS); the first form that gives a figure wins."""
+        found: dict[str, Any] = {}
+        for form in (forms or {}).values():
+            if not isinstance(form, Mapping):
+                continue
+            for name in cls.__dataclass_fields__:
+                value = form.get(name)
+                if name in found or value in (None, ""):
+                    continue
+                if name == "land_use_class":
+                    found[name] = str(value).strip().upper()
+                else:
+                    try:
+                        found[name] = float(value)
+                    except (TypeError, ValueError):
+                        continue
+        return cls(**found)
+
+    def ratio(self, site_area: float) -> float | None:
+        """The floor-area ratio: as proposed, else total floor area over the land area (or the site's area)."""
+        if self.floor_area_ratio is not None:
+            return self.floor_area_ratio
+        if self.total_floor_area_m2 is not None:
+            land = self.land_area_m2 or site_area
+            return round(self.total_floor_area_m2 / land, 3) if land else None
+        return None
+
+
+@dataclass
+class ParcelOverlap:
+    layer: str
+    code: str
+    land_use: str
+    land_use_name: str
+    overlap_area_m2: float
+    share: float
+    limits: dict[str, Any]
+    sliver: bool = False
+    geometry: dict | None = None
+
+
+@dataclass
+class IndicatorCheck:
+    indicator: str
+    limit: Any
+    proposed: Any
+    result: str
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        return INDICATOR_NAMES.get(self.indicator, self.indicator)
+
+
+@dataclass
+class Conflict:
+    kind: str
+    layer: str
+    feature: str
+    measure: float
+    unit: str
+    note: str = ""
+    geometry: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return CONFLICT_NAMES.get(self.kind, self.kind)
+
+
+@dataclass
+class ComplianceResult:
+    site_area_m2: float
+    parcels: list[ParcelOverlap] = field(default_factory=list)
+    checks: list[IndicatorCheck] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    layer_versions: dict[str, int] = field(default_factory=dict)
+    srid: int = 0
+
+    @property
+    def verdict(self) -> str:
+        """fail if any check fails or anything conflicts; review if any check needs review; else pass."""
+        results = {c.result for c in self.checks}
+        if FAIL in results or self.conflicts:
+            return FAIL
+        if REVIEW in results or not self.parcels:
+            return REVIEW
+        return PASS
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["verdict"] = self.verdict
+        return data
+
+
+# --- the check ----------------------------------------------------------------------------------------------------
+
+def _as_site(site: GEOSGeometry) -> GEOSGeometry:
+    if site.srid is None:
+        site = site.clone()
+        site.srid = settings.PLANDESK_SRID
+    site = transformed(site, settings.PLANDESK_SRID)
+    if isinstance(site, Polygon):
+        site = MultiPolygon(site, srid=site.srid)
+    if not site.valid:
+        site = site.buffer(0)
+    return site
+
+
+def _layers() -> dict[str, list[Layer]]:
+    """Active layers by the role they play in the check (one query; the catalogue is a few dozen rows)."""
+    protected = set(protected_layer_codes())
+    roles: dict[str, list[Layer]] = {"parcels": [], "roads": [], "pipelines": [], "buildings": [], "areas": []}
+    by_kind = {Kind.PARCEL: "parcels", Kind.ROAD: "roads", Kind.PIPELINE: "pipelines", Kind.BUILDING: "buildings"}
+    for layer in Layer.objects.filter(is_active=True):
+        if layer.kind in by_kind:
+            roles[by_kind[layer.kind]].append(layer)
+        elif layer.family == Family.KEY_PROJECTS or layer.code in protected:
+            roles["areas"].append(layer)
+    return roles
+
+
+def _in_force(model, layers: list[Layer]):
+    return model.objects.filter(layer_id__in=[layer.pk for layer in layers], retired_in__isnull=True)
+
+
+def _geojson(geom: GEOSGeometry) -> dict:
+    from plandesk.gis.geometry import to_geojson
+
+    return to_geojson(geom)
+
+
+def _parcels(site, site_area, layers, with_geometry) -> list[ParcelOverlap]:
+    from plandesk.gis.models import Parcel
+
+    if not layers:
+        return []
+    codes = {layer.pk: layer.code for layer in layers}
+    found = []
+    sliver_share = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_SHARE", DEFAULT_SLIVER_SHARE)
+    sliver_m2 = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_M2", DEFAULT_SLIVER_M2)
+    for parcel in intersecting(_in_force(Parcel, layers), site).order_by("code", "pk"):
+        part = site.intersection(parcel.geom)
+        area = part.area
+        if area <= 0:
+            continue  # touching along a boundary only
+        share = area / site_area if site_area else 0.0
+        found.append(ParcelOverlap(
+            layer=codes[parcel.layer_id], code=parcel.code, land_use=parcel.land_use,
+            land_use_name=parcel.land_use_name, overlap_area_m2=round(area, 2), share=round(share, 6),
+            limits={"far_max": parcel.far_max, "density_max": parcel.density_max, "height_max": parcel.height_max,
+                    "green_min": parcel.green_min},
+            sliver=share < sliver_share and area < sliver_m2,
+            geometry=_geojson(parcel.geom) if with_geometry else None))
+    found.sort(key=lambda p: (-p.overlap_area_m2, p.code))
+    return found
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _check_number(indicator: str, kind: str, limits: list[float | None], shares: list[float],
+                  proposed: float | None) -> IndicatorCheck:
+    known = [(limit, share) for limit, share in zip(limits, shares, strict=True) if limit is not None]
+    if not known:
+        return IndicatorCheck(indicator, None, proposed, REVIEW, "控规未规定该指标，需人工核定")
+    values = sorted({limit for limit, _share in known})
+    strict = values[0] if kind == "max" else values[-1]
+    loose = values[-1] if kind == "max" else values[0]
+    limit: Any = strict if len(values) == 1 else f"{_fmt(values[0])}–{_fmt(values[-1])}"
+    if proposed is None:
+        return IndicatorCheck(indicator, limit, None, REVIEW, "申请表未填报该指标")
+    within = (lambda v: proposed <= v + 1e-9) if kind == "max" else (lambda v: proposed >= v - 1e-9)
+    if within(strict):
+        return IndicatorCheck(indicator, limit, proposed, PASS)
+    if len(values) > 1 and within(loose):
+        weight = sum(share for _limit, share in known)
+        weighted = sum(limit * share for limit, share in known) / weight if weight else loose
+        return IndicatorCheck(indicator, limit, proposed, REVIEW,
+                              f"用地跨越限值不同的地块，按面积加权的限值约为 {weighted:.2f}，需人工核定")
+    word = "超过上限" if kind == "max" else "低于下限"
+    return IndicatorCheck(indicator, limit, proposed, FAIL, f"{word}{_fmt(loose)}")
+
+
+def _check_land_use(parcels: list[ParcelOverlap], proposed: str | None) -> IndicatorCheck:
+    classes = sorted({p.land_use for p in parcels if p.land_use})
+    limit = "、".join(classes) if classes else None
+    if not classes:
+        return IndicatorCheck("land_use_class", None, proposed, REVIEW, "控规未规定用地性质，需人工核定")
+    if not proposed:
+        return IndicatorCheck("land_use_class", limit, None, REVIEW, "申请表未填报用地性质")
+    # The form gives a major class (R, B…) or a finer one (R2); a parcel's code agrees when one begins with the other.
+    agree = [c.startswith(proposed) or proposed.startswith(c) for c in classes]
+    if all(agree):
+        return IndicatorCheck("land_use_class", limit, proposed, PASS)
+    if any(agree):
+        return IndicatorCheck("land_use_class", limit, proposed, REVIEW, "用地跨越不同用地性质的地块，需人工核定")
+    return IndicatorCheck("land_use_class", limit, proposed, FAIL, "与控规用地性质不符")
+
+
+def _checks(parcels: list[ParcelOverlap], proposal: Proposal, site_area: float) -> list[IndicatorCheck]:
+    counted = [p for p in parcels if not p.sliver] or parcels
+    if not counted:
+        return [IndicatorCheck(name, None, getattr(proposal, attr, None), REVIEW, "用地不在现行控规地块内，需人工核定")
+                for name, (_column, attr, _kind) in INDICATORS.items()]
+    shares = [p.share for p in counted]
+    proposed = {"floor_area_ratio": proposal.ratio(site_area), "building_density_pct": proposal.building_density_pct,
+                "height_m": proposal.height_m, "green_ratio_pct": proposal.green_ratio_pct}
+    checks = []
+    for name, (column, _attr, kind) in INDICATORS.items():
+        if kind == "class":
+            checks.append(_check_land_use(counted, proposal.land_use_class))
+        else:
+            checks.append(_check_number(name, kind, [p.limits[column] for p in counted], shares, proposed[name]))
+    return checks
+
+
+def _roads(site, layers, with_geometry) -> list[Conflict]:
+    from plandesk.gis.models import Road
+
+    if not layers:
+        return []
+    codes = {layer.pk: layer.code for layer in layers}
+    reach = getattr(settings, "PLANDESK_COMPLIANCE_ROAD_REACH_M", 60.0)  # half the widest red line there is
+    found = []
+    for road in intersecting(_in_force(Road, layers), site.buffer(reach)).order_by("code", "pk"):
+        label = road.name or road.code or str(road.pk)
+        if road.width:
+            red_line = road.geom.buffer_with_style(road.width / 2, end_cap_style=2)  # flat ends: the line's span
+            part = site.intersection(red_line)
+            if part.area > 0:
+                found.append(Conflict("road_red_line", codes[road.layer_id], label, round(part.area, 2), "m²",
+                                      f"红线宽度 {road.width:g} 米", _geojson(part) if with_geometry else None))
+        else:
+            part = site.intersection(road.geom)
+            if part.length > 0:
+                found.append(Conflict("road_red_line", codes[road.layer_id], label, round(part.length, 2), "m",
+                                      "道路红线宽度未知，按红线穿越用地的长度计",
+                                      _geojson(part) if with_geometry else None))
+    return found
+
+
+def _pipelines(site, layers, with_geometry) -> list[Conflict]:
+    from plandesk.gis.models import Pipeline
+
+    if not layers:
+        return []
+    codes = {layer.pk: layer.code for layer in layers}
+    clearance = clearances()
+    reach = max(clearance.values())
+    found = []
+    for pipe in intersecting(_in_force(Pipeline, layers), site.buffer(reach)).order_by("code", "pk"):
+        limit = clearance.get(pipe.pipe_kind, clearance[""])
+        distance = site.distance(pipe.geom)
+        if distance <= limit:
+            kind = pipe.get_pipe_kind_display() if pipe.pipe_kind else "管线"
+            note = f"{kind}管线，安全距离 {limit:g} 米" + ("，穿越用地" if distance == 0 else "")
+            found.append(Conflict("pipeline_clearance", codes[pipe.layer_id], pipe.code or pipe.name or str(pipe.pk),
+                                  round(distance, 2), "m", note, _geojson(pipe.geom) if with_geometry else None))
+    return found
+
+
+def _overlaps(site, model, layers, kind, with_geometry, label=lambda f: f.code or f.name or str(f.pk)):
+    if not layers:
+        return []
+    codes = {layer.pk: layer.code for layer in layers}
+    found = []
+    for feature in intersecting(_in_force(model, layers), site).order_by("code", "pk"):
+        if feature.geom.dims < 2:
+            continue
+        part = site.intersection(feature.geom)
+        if part.area > 0:
+            found.append(Conflict(kind, codes[feature.layer_id], label(feature), round(part.area, 2), "m²",
+                                  feature.name if feature.name != label(feature) else "",
+                                  _geojson(part) if with_geometry else None))
+    return found
+
+
+def _versions(layers: list[Layer]) -> dict[str, int]:
+    rows = LayerVersion.objects.filter(layer__in=layers, status=LayerVersion.Status.IN_FORCE).values_list(
+        "layer__code", "number")
+    return dict(sorted(rows))
+
+
+def check(site: GEOSGeometry, proposal: Proposal | None = None, *, with_geometry: bool = False) -> ComplianceResult:
+    """What the layers in force say about a site and the proposed figures.
+
+    `site` is a polygon or multipolygon (another SRID is transformed to the bureau's). `with_geometry` adds the
+    parcels' and conflicts' shapes as GeoJSON (lon/lat) for a map.
+    """
+    from plandesk.gis.models import Building, Feature
+
+    proposal = proposal or Proposal()
+    site = _as_site(site)
+    site_area = site.area
+    roles = _layers()
+    protected = set(protected_layer_codes())
+    parcels = _parcels(site, site_area, roles["parcels"], with_geometry)
+    conflicts = _roads(site, roles["roads"], with_geometry)
+    conflicts += _pipelines(site, roles["pipelines"], with_geometry)
+    conflicts += _overlaps(site, Building, roles["buildings"], "building", with_geometry)
+    key = [layer for layer in roles["areas"] if layer.code not in protected]
+    conflicts += _overlaps(site, Feature, key, "key_project", with_geometry,
+                           label=lambda f: f.name or f.code or str(f.pk))
+    conflicts += _overlaps(site, Feature, [layer for layer in roles["areas"] if layer.code in protected],
+                           "protected_area", with_geometry, label=lambda f: f.name or f.code or str(f.pk))
+    used = [layer for group in roles.values() for layer in group]
+    return ComplianceResult(site_area_m2=round(site_area, 2), parcels=parcels,
+                            checks=_checks(parcels, proposal, site_area), conflicts=conflicts,
+                            layer_versions=_versions(used), srid=site.srid)
