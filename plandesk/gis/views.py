@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from plandesk.accounts.models import Role
 from plandesk.audit.context import acting_as, client_ip
+from plandesk.core.registry import app_modules
 from plandesk.gis import features as feats
 from plandesk.gis.features import Viewport
 from plandesk.gis.forms import ImportForm
@@ -74,17 +75,29 @@ def _search(layers, query: str) -> list[dict]:
     return results
 
 
+def _overlays(request: HttpRequest) -> list[dict]:
+    """Layers that apps above this one draw on the staff map (e.g. case sites by light): `map_overlays.OVERLAYS`."""
+    found = []
+    for _label, module in app_modules("map_overlays"):
+        for overlay in getattr(module, "OVERLAYS", []):
+            spec = overlay(request)
+            if spec:
+                found.append(spec)
+    return found
+
+
 def _render_map(request: HttpRequest, public: bool):
     layers = list(_map_layers(request, public))
     query = request.GET.get("q", "")
+    overlays = [] if public else _overlays(request)
     config = {
-        "layers": [_layer_config(layer, public) for layer in layers],
+        "layers": [_layer_config(layer, public) for layer in layers] + overlays,
         "center": [30.60, 114.30],
         "zoom": 14,
         "tiles": getattr(settings, "PLANDESK_MAP_TILES", ""),
     }
     return render(request, "gis/map.html", {
-        "layers": layers, "public": public, "query": query, "results": _search(layers, query),
+        "layers": layers, "overlays": overlays, "public": public, "query": query, "results": _search(layers, query),
         "config_json": json.dumps(config, ensure_ascii=False),
     })
 

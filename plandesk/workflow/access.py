@@ -9,6 +9,7 @@ ACCESS = {
     "workflow:todo": Rule(signed_in=True, objects="one's own tasks"),
     "workflow:done": Rule(signed_in=True, objects="one's own tasks"),
     "workflow:case": roles(*CASE_READERS, objects=OWN_DIVISION),
+    "workflow:case_sites": roles(*CASE_READERS, objects="sites of the cases the person may see"),
     "workflow:diagram": roles(*CASE_READERS, objects=OWN_DIVISION),
     "workflow:claim": Rule(signed_in=True, objects=OWN_TASK),
     "workflow:complete": Rule(signed_in=True, objects=OWN_TASK),

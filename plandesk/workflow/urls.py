@@ -1,12 +1,13 @@
 from django.urls import path
 
-from plandesk.workflow import views
+from plandesk.workflow import map_overlays, views
 
 URL_PREFIX = "work/"
 
 urlpatterns = [
     path("", views.todo, name="todo"),
     path("done/", views.done, name="done"),
+    path("cases/sites.geojson", map_overlays.case_sites_geojson, name="case_sites"),
     path("cases/<str:number>/", views.workspace, name="case"),
     path("cases/<str:number>/process.bpmn", views.diagram, name="diagram"),
     path("tasks/<int:task_id>/claim/", views.claim, name="claim"),

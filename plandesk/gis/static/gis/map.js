@@ -16,11 +16,14 @@
 
   function info(spec, props) {
     var rows = Object.keys(props).filter(function (k) {
-      return k !== "layer" && props[k] !== null && props[k] !== "";
+      return k !== "layer" && k !== "url" && k !== "light" && props[k] !== null && props[k] !== "";
     }).map(function (k) {
       return "<tr><th>" + escape(spec.labels[k] || k) + "</th><td>" + escape(props[k]) + "</td></tr>";
     });
-    return '<div class="feature-info"><strong>' + escape(spec.name) + "</strong><table>" + rows.join("") + "</table></div>";
+    var link = props.url && props.url.charAt(0) === "/" ?
+      '<p><a href="' + escape(props.url) + '">打开案件</a></p>' : "";
+    return '<div class="feature-info"><strong>' + escape(spec.name) + "</strong><table>" + rows.join("") +
+      "</table>" + link + "</div>";
   }
 
   var overlays = {};
@@ -28,9 +31,11 @@
   config.layers.forEach(function (spec) {
     var style = spec.style || {};
     var group = L.geoJSON(null, {
-      style: function () {
-        return { color: style.color || "#555", weight: style.weight || 1.5, fillOpacity: style.fill || 0.2,
-                 className: "gis-layer-" + spec.code };
+      style: function (feature) {
+        // An overlay may colour each feature by a property (case sites by their light).
+        var color = style.by ? (style.colors || {})[(feature.properties || {})[style.by]] : null;
+        return { color: color || style.color || "#555", weight: style.weight || 1.5, fillOpacity: style.fill || 0.2,
+                 className: "gis-layer-" + spec.code + (color ? " by-" + feature.properties[style.by] : "") };
       },
       pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 4 }); },
       onEachFeature: function (feature, layer) { layer.bindPopup(info(spec, feature.properties || {})); }
