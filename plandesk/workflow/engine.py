@@ -361,6 +361,22 @@ def refresh_timers(wf: BpmnWorkflow) -> None:
     wf.do_engine_steps()
 
 
+def catch_signal(wf: BpmnWorkflow, name: str) -> bool:
+    """A BPMN signal from outside the process (e.g. the end of a publicity period): the events waiting for it fire
+    and the engine steps on. False, changing nothing, when no event of the process waits for it."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+    from SpiffWorkflow.bpmn.util.event import BpmnEvent
+
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, SignalEventDefinition) and definition.name == name:
+            # The parser's own definition object: catching compares the definition's class as well as its name.
+            wf.send_event(BpmnEvent(definition))
+            wf.do_engine_steps()
+            return True
+    return False
+
+
 def next_timer_at(wf: BpmnWorkflow) -> datetime | None:
     """When the earliest waiting timer falls due (None without timers): the worker's cue."""
     earliest = None

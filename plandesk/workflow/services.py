@@ -684,8 +684,15 @@ def recompute_task_deadlines(case: Case) -> int:
         if (due, warn) != (task.due_at, task.warn_at):
             Task.objects.filter(pk=task.pk).update(due_at=due, warn_at=warn)
             count += 1
+    for sweep in LIGHT_SWEEPS:
+        sweep(case_ids=[case.pk])
     refresh_lights(case_ids=[case.pk])
     return count
+
+
+# Upper apps that recolour a case's lights themselves when its deadlines move (supervision: recording each change,
+# so that reminders and urging notices follow). Each takes `case_ids`; refresh_lights then finds nothing left.
+LIGHT_SWEEPS: list = []
 
 
 def request_supplement(task_id: int, user, note: str) -> Case:
@@ -783,3 +790,25 @@ def run_due_timers(now: datetime | None = None) -> int:
             _save(instance, wf)
             count += 1
     return count
+
+def catch_signal(case: Case, name: str, *, label: str = "") -> bool:
+    """An outside BPMN signal for the case's process (publicity sends `publicity_ended` from the worker): the events
+    waiting for it fire and the process steps on. False when the case is not in progress (the sender tries again
+    later) or its process does not wait for that signal now. `label` is the step's name in the case history."""
+    with transaction.atomic():
+        instance = (ProcessInstance.objects.select_for_update().select_related("definition", "case")
+                    .filter(case=case, status=InstanceStatus.RUNNING).first())
+        if instance is None or instance.case.status != CaseStatus.IN_PROGRESS:
+            return False
+        wf = _load(instance)
+        if not engine.catch_signal(wf, name):
+            _remember(instance, wf)
+            return False
+        events = [CaseEvent(case=instance.case, kind=CaseEvent.Kind.STEP_DONE, at=timezone.now(), actor=None,
+                            summary=label or f"流程事件 {name}", data={"signal": name})]
+        _sync(instance, wf, parsed_definition(instance.definition), events=events)
+        _write_events(events)
+        _save(instance, wf)
+        record("workflow.signal_caught", instance, after={"case": instance.case.number, "signal": name},
+               summary=f"{instance.case.number} 流程事件 {name}")
+    return True
