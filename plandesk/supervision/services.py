@@ -99,7 +99,7 @@ TRANSITIONS = [
 ]
 
 
-def _where(task_table: str, case_table: str, condition: str) -> str:
+def _where(task_table: str, case_table: str, condition: str, case_ids=None) -> str:
     # Table names come from the models' meta and values are parameters; `state = 'open'` stays literal so that the
     # planners match the partial indexes.
     only_checked = "+" if connection.vendor == "sqlite" else ""
@@ -107,12 +107,21 @@ def _where(task_table: str, case_table: str, condition: str) -> str:
                  .replace("{due}", f"{task_table}.due_at").replace("{warn}", f"{task_table}.warn_at"))
     return (f"{task_table}.state = 'open' AND {task_table}.light = %(from)s AND {task_table}.due_at IS NOT NULL"  # noqa: S608
             f" AND {condition} AND NOT EXISTS (SELECT 1 FROM {case_table} c WHERE c.id = {task_table}.case_id"
-            f" AND c.status = %(paused)s)")
+            f" AND c.status = %(paused)s)"
+            + (f" AND {task_table}.case_id IN ({', '.join(f'%(case{i})s' for i in range(len(case_ids)))})"
+               if case_ids is not None else ""))
 
 
-def sweep_lights(now: datetime | None = None) -> int:
-    """Recolour the open tasks whose light is due to change and record each change. A second pass changes nothing."""
+def sweep_lights(now: datetime | None = None, case_ids=None) -> int:
+    """Recolour the open tasks whose light is due to change and record each change. A second pass changes nothing.
+
+    `case_ids` limits the pass to those cases: workflow calls it so when a case's deadlines move (a resumed case, a
+    changed calendar), so that a case turning yellow or red there is reminded and urged like any other."""
     now = now or timezone.now()
+    if case_ids is not None:
+        case_ids = [int(pk) for pk in case_ids]
+        if not case_ids:
+            return 0
     task_table, case_table = Task._meta.db_table, Case._meta.db_table
     change_table = LightChange._meta.db_table
     columns = "task_id, case_id, from_light, to_light, at, due_at, last_error"
@@ -122,7 +131,8 @@ def sweep_lights(now: datetime | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for from_light, to_light, condition in TRANSITIONS:
             params = {"now": moment, "from": str(from_light), "to": str(to_light), "paused": str(CaseStatus.PAUSED)}
-            where = _where(task_table, case_table, condition)
+            params.update({f"case{i}": pk for i, pk in enumerate(case_ids or ())})
+            where = _where(task_table, case_table, condition, case_ids)
             if connection.vendor == "postgresql":
                 # One statement: the update claims the rows (a second worker waits, re-checks the light, skips them).
                 cursor.execute(
@@ -143,6 +153,12 @@ def sweep_lights(now: datetime | None = None) -> int:
                     cursor.execute(f"UPDATE {task_table} SET light = %(to)s WHERE {where}", params)  # noqa: S608
                 changed += inserted
     return changed
+
+
+def sweep_case_lights(case_ids) -> int:
+    """Registered with workflow (`LIGHT_SWEEPS`): the cases whose deadlines just moved are recoloured here, with
+    their changes recorded, before workflow's own unrecorded recolouring, which then finds nothing left."""
+    return sweep_lights(case_ids=case_ids)
 
 
 # --- acting on changes: reminders and draft notices --------------------------------------------------------------
