@@ -1,8 +1,13 @@
-"""The worker starts and ends publicity on their dates (once each, however many workers run), warns the office of
-publicity at risk (once each), and forgets old rate-limit counters."""
+"""The worker starts and ends publicity on their dates (once each, however many workers run), tells a case's process
+that its period ended (the waiting BPMN step moves on), warns the office of publicity at risk (once each), and
+forgets old rate-limit counters."""
 
 from plandesk.publicity.models import ClientQuota
-from plandesk.publicity.services import end_due, start_due, warn_at_risk
+from plandesk.publicity.services import end_due, release_process_waits, start_due, warn_at_risk
+
+
+def release_case_processes() -> int:
+    return release_process_waits()
 
 
 def start_publicity() -> int:
@@ -21,4 +26,5 @@ def purge_rate_limits() -> int:
     return ClientQuota.purge()
 
 
-JOBS = [end_publicity, start_publicity, warn_office_of_risks, purge_rate_limits]
+# Ending first resumes the case's clock, so the process step waiting for the period's end moves on in the same pass.
+JOBS = [end_publicity, release_case_processes, start_publicity, warn_office_of_risks, purge_rate_limits]

@@ -137,6 +137,9 @@ class Publicity(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
     summary_published_at = models.DateTimeField(_("意见汇总公布时间"), null=True, blank=True, editable=False)
+    # When the case's process was told that the period ended (its BPMN step waiting for it moved on), or was found
+    # to have no such step: the worker's release job then leaves the row alone.
+    process_released_at = models.DateTimeField(_("流程等待解除时间"), null=True, blank=True, editable=False)
 
     objects = PublicityQuerySet.as_manager()
 

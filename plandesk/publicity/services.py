@@ -182,6 +182,40 @@ def end_due(today: date | None = None) -> int:
     return ended
 
 
+# The BPMN signal a process step waits for (an intermediate catch event with a signal of this name): sent to the
+# case's process by the worker once the case's publicity has ended and its clock runs again.
+PERIOD_ENDED_SIGNAL = "publicity_ended"
+
+
+def release_process_waits(limit: int = 200) -> int:
+    """Tell the case's process that its publicity period is over: the step waiting for it moves on.
+
+    Only an ended publicity of a case in progress whose process could wait for the signal is tried; one whose
+    process is not at the waiting step yet is tried again on the next pass; one whose process has finished or
+    never waits for the signal is marked done. Several workers may run: the instance's row lock decides."""
+    from plandesk.cases.models import CaseStatus
+    from plandesk.workflow.models import InstanceStatus
+    from plandesk.workflow.services import catch_signal
+
+    pending = Publicity.objects.filter(status=Status.ENDED, case__isnull=False, process_released_at__isnull=True)
+    now = timezone.now()
+    # Nothing will ever wait: no running process, or a process whose definition has no such signal.
+    settled = pending.exclude(case__process__status=InstanceStatus.RUNNING,
+                              case__process__definition__bpmn_xml__contains=PERIOD_ENDED_SIGNAL)
+    settled.update(process_released_at=now)
+    released = 0
+    for publicity in (pending.filter(case__status=CaseStatus.IN_PROGRESS).select_related("case")
+                      .order_by("ended_at", "id")[:limit]):
+        with transaction.atomic():
+            if not catch_signal(publicity.case, PERIOD_ENDED_SIGNAL, label=f"公示期满：{publicity.title}"[:300]):
+                continue  # not at the waiting step yet (or another worker was first): the next pass tries again
+            Publicity.objects.filter(pk=publicity.pk).update(process_released_at=now)
+            record("publicity.process_released", publicity, after={"case": publicity.case.number},
+                   summary=f"案卷 {publicity.case.number} 公示期满，流程继续")
+            released += 1
+    return released
+
+
 # --- the opinion summary (意见汇总) ----------------------------------------------------------------------------------
 
 @dataclass
