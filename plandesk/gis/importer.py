@@ -11,6 +11,8 @@ import contextlib
 import csv
 import datetime
 import io
+import json
+import struct
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -311,6 +313,64 @@ def _convert(value, kind: type, max_length: int | None):
     return value
 
 
+# OGR's single-part types and the multi-part type of the layer's column: wrapping a part's WKB in a one-part
+# collection is a few bytes in front of it, far cheaper than building a GEOS MultiPolygon around a Polygon.
+_WRAP = {("MultiPolygonField", 3): 6, ("MultiLineStringField", 2): 5}
+
+
+def _as_multi_wkb(wkb: bytes, ogr_type: int, field_type: str) -> bytes:
+    multi = _WRAP.get((field_type, ogr_type))
+    if multi is None:
+        return wkb
+    order = "<" if wkb[:1] == b"\x01" else ">"
+    return wkb[:1] + struct.pack(f"{order}II", multi, 1) + wkb
+
+
+class RowWriter:
+    """Writes imported features with one multi-row statement per batch instead of model instances.
+
+    Building a Django model per feature and letting `bulk_create` compile it cost about half of an import's CPU
+    (profiled on 20,000 buildings); the rows here are tuples in column order with the geometry as WKB.
+    """
+
+    def __init__(self, model, layer: Layer, version: LayerVersion):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        self.defaults.update({"layer_id": layer.pk, "version_id": version.pk})
+        srid = model._meta.get_field("geom").srid
+        self.postgres = connection.vendor == "postgresql"
+        placeholders = []
+        for f in self.fields:
+            if f.name == "geom":
+                placeholders.append(f"{'ST_GeomFromWKB' if self.postgres else 'GeomFromWKB'}(%s, {int(srid)})")
+            elif f.name == "attrs" and self.postgres:
+                placeholders.append("%s::jsonb")
+            else:
+                placeholders.append("%s")
+        quote = connection.ops.quote_name
+        # Names come from the model's own metadata, never from the file; values are bound parameters.
+        table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in self.fields)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+
+    def row(self, values: dict, attrs: dict, wkb: bytes) -> tuple:
+        out = []
+        for f in self.fields:
+            if f.name == "geom":
+                out.append(wkb)
+            elif f.name == "attrs":
+                out.append(json.dumps(attrs, ensure_ascii=False))
+            elif f.name in values:
+                out.append(values[f.name])
+            else:
+                out.append(self.defaults[f.attname])
+        return tuple(out)
+
+    def write(self, rows: list[tuple]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, rows)
+
+
 @dataclass
 class Importer:
     path: Path
@@ -397,26 +457,27 @@ class Importer:
         return version
 
     def _load(self, records, model, version, report: ImportReport, total) -> Iterator[tuple[int, int | None]]:
+        writer = RowWriter(model, self.layer, version)
         batch = []
         for record in records:
             report.read += 1
-            instance = self._build(record, model, version, report)
-            if instance is not None and not report.refused:
-                batch.append(instance)
+            row = self._build(record, writer, report)
+            if row is not None and not report.refused:
+                batch.append(row)
                 if len(batch) >= BATCH_SIZE:
-                    model.objects.bulk_create(batch)
+                    writer.write(batch)
                     batch = []
             if report.read % 500 == 0:
                 yield report.read, total
         if batch and not report.refused:
-            model.objects.bulk_create(batch)
+            writer.write(batch)
         yield report.read, total
 
     def _refuse(self, report: ImportReport, number: int, message: str) -> None:
         report.refused += 1
         report.add(f"第 {number} 条记录：{message}")
 
-    def _build(self, record: Record, model, version, report: ImportReport):
+    def _build(self, record: Record, writer: RowWriter, report: ImportReport):
         geom = record.geometry
         if geom is None:
             return self._refuse(report, record.number, "缺少几何图形")
@@ -434,22 +495,24 @@ class Importer:
                 return self._refuse(report, record.number, f"坐标转换失败（{exc}）")
         if not self.allow_outside_area and not self._inside_area(geom.extent):
             return self._refuse(report, record.number, "坐标超出本局坐标系的适用区域（坐标系是否写错？）")
+        wkb = _as_multi_wkb(bytes(geom.wkb), geom.geom_type.num, self.field_type)
         try:
-            geom = GEOSGeometry(memoryview(geom.wkb), self.geom_field.srid)
+            geom = GEOSGeometry(memoryview(wkb), self.geom_field.srid)
         except (GEOSException, ValueError) as exc:
             return self._refuse(report, record.number, f"几何图形无法读取（{exc}）")
         coerced = _coerce(geom, self.field_type)
         if coerced is None:
             return self._refuse(report, record.number,
                                 f"几何类型为 {geom.geom_type}，本图层需要{TYPE_NAMES.get(self.field_type, '')}")
-        geom = coerced
+        if coerced is not geom:
+            geom, wkb = coerced, bytes(coerced.wkb)
         if not geom.valid:
             fixed, reason = _repair(geom, self.field_type)
             if fixed is None:
                 return self._refuse(report, record.number, f"几何图形无效且无法安全修复（{reason}）")
             report.repaired += 1
             report.add(f"第 {record.number} 条记录：已修复（{reason}）")
-            geom = fixed
+            geom, wkb = fixed, bytes(fixed.wkb)
         values, attrs = self._attributes(record, report)
         if values is None:
             return None
@@ -458,7 +521,7 @@ class Importer:
             report.length_m += geom.length
         else:
             report.area_m2 += geom.area
-        return model(layer=self.layer, version=version, geom=geom, attrs=attrs, **values)
+        return writer.row(values, attrs, wkb)
 
     def _inside_area(self, extent) -> bool:
         west, south, east, north = self.area
