@@ -342,3 +342,41 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class ComplianceCheck(models.Model):
+    """One run of the site compliance check (用地合规性审查) on a case: what `gis.compliance.check` returned, kept
+    as it was. A re-run adds the next number; earlier runs stay on file with the layer versions they read."""
+
+    class Trigger(models.TextChoices):
+        INTAKE = "intake", _("受理后自动")
+        MANUAL = "manual", _("人工重新审查")
+
+    class Verdict(models.TextChoices):
+        PASS = "pass", _("符合")
+        FAIL = "fail", _("不符合或有冲突")
+        REVIEW = "review", _("需人工核定")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="compliance_checks")
+    number = models.PositiveIntegerField(_("审查次序"))
+    computed_at = models.DateTimeField(_("审查时间"), default=timezone.now)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审查人"), on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    trigger = models.CharField(_("触发方式"), max_length=10, choices=Trigger.choices)
+    verdict = models.CharField(_("结论"), max_length=10, choices=Verdict.choices)
+    site_area_m2 = models.FloatField(_("用地面积（平方米）"))
+    layer_versions = models.JSONField(_("所用数据版本"), default=dict)
+    result = models.JSONField(_("审查结果"), default=dict)
+    jurisdiction = models.JSONField(_("辖区占比"), default=list, blank=True,
+                                    help_text=_("[{\"unit\", \"name\", \"share\"}]，按占比从大到小"))
+    split_jurisdiction = models.BooleanField(_("跨辖区"), default=False)
+    report_pdf = models.BinaryField(_("审查报告 PDF"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("用地合规性审查")
+        verbose_name_plural = _("用地合规性审查")
+        ordering = ["case", "-number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="cases_compliance_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 第 {self.number} 次用地审查"

@@ -5,22 +5,23 @@ project's proposed figures, and returns what the layers in force say about them 
 overlaps with their limits beside the proposal, and the conflicts (road red lines, pipelines inside their clearance,
 existing buildings, key-project and protected areas) — with the layer versions it read. The caller stores it.
 
-Areas and distances are measured in the bureau's projected CRS (metres). Every layer look-up goes through
-`plandesk.gis.query.intersecting`, so SpatiaLite uses its R*Tree and PostGIS its GiST index.
+Areas and distances are measured in the bureau's projected CRS (metres). Every layer look-up is one statement through
+the spatial index (`plandesk.gis.query.rows_in_extent`: SpatiaLite's R*Tree, PostGIS's GiST); the exact tests run
+on those candidates in GEOS, against the site prepared once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
 from plandesk.gis.geometry import transformed
-from plandesk.gis.models import Family, Kind, Layer, LayerVersion
-from plandesk.gis.query import intersecting
+from plandesk.gis.models import Family, Kind, LayerVersion
+from plandesk.gis.query import rows_in_extent
 
 # Clearance (m) between a site's boundary and a pipeline, per kind (CJJ/GB 50289 style horizontal distances to
 # building lines; the bureau sets its own with PLANDESK_PIPELINE_CLEARANCE_M). "" is a pipe of unknown kind.
@@ -177,21 +178,41 @@ def _as_site(site: GEOSGeometry) -> GEOSGeometry:
     return site
 
 
-def _layers() -> dict[str, list[Layer]]:
-    """Active layers by the role they play in the check (one query; the catalogue is a few dozen rows)."""
+class _LayerRef(NamedTuple):
+    pk: int
+    code: str
+
+
+def _layers() -> tuple[dict[str, list[_LayerRef]], dict[str, int]]:
+    """Active layers by the role they play in the check, and the number of each one's version in force: one query
+    of plain values (a layer with no version in force has no features to check)."""
     protected = set(protected_layer_codes())
-    roles: dict[str, list[Layer]] = {"parcels": [], "roads": [], "pipelines": [], "buildings": [], "areas": []}
+    roles: dict[str, list[_LayerRef]] = {"parcels": [], "roads": [], "pipelines": [], "buildings": [], "areas": []}
     by_kind = {Kind.PARCEL: "parcels", Kind.ROAD: "roads", Kind.PIPELINE: "pipelines", Kind.BUILDING: "buildings"}
-    for layer in Layer.objects.filter(is_active=True):
-        if layer.kind in by_kind:
-            roles[by_kind[layer.kind]].append(layer)
-        elif layer.family == Family.KEY_PROJECTS or layer.code in protected:
-            roles["areas"].append(layer)
-    return roles
+    versions: dict[str, int] = {}
+    rows = LayerVersion.objects.filter(status=LayerVersion.Status.IN_FORCE, layer__is_active=True).order_by(
+        "layer__code", "-number").values_list("number", "layer_id", "layer__code", "layer__kind", "layer__family")
+    for number, pk, code, kind, family in rows:
+        if code in versions:
+            continue
+        if kind in by_kind:
+            roles[by_kind[kind]].append(_LayerRef(pk, code))
+        elif family == Family.KEY_PROJECTS or code in protected:
+            roles["areas"].append(_LayerRef(pk, code))
+        else:
+            continue
+        versions[code] = number
+    return roles, versions
 
 
-def _in_force(model, layers: list[Layer]):
-    return model.objects.filter(layer_id__in=[layer.pk for layer in layers], retired_in__isnull=True)
+def _rows(model, columns: list[str], layers: list[_LayerRef], extent, reach: float = 0.0) -> list[tuple]:
+    """Features in force of these layers whose bounding box meets the extent grown by `reach`, sorted by code."""
+    if not layers:
+        return []
+    xmin, ymin, xmax, ymax = extent
+    rows = rows_in_extent(model, ["id", "layer_id", *columns], (xmin - reach, ymin - reach, xmax + reach, ymax + reach),
+                          layer_ids=[layer.pk for layer in layers])
+    return sorted(rows, key=lambda row: (str(row[2]), row[0]))
 
 
 def _geojson(geom: GEOSGeometry) -> dict:
@@ -200,28 +221,29 @@ def _geojson(geom: GEOSGeometry) -> dict:
     return to_geojson(geom)
 
 
-def _parcels(site, site_area, layers, with_geometry) -> list[ParcelOverlap]:
+PARCEL_COLUMNS = ["code", "land_use", "land_use_name", "far_max", "density_max", "height_max", "green_min"]
+
+
+def _parcels(site, site_area, layers, with_geometry, extent, prepared) -> list[ParcelOverlap]:
     from plandesk.gis.models import Parcel
 
-    if not layers:
-        return []
     codes = {layer.pk: layer.code for layer in layers}
     found = []
     sliver_share = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_SHARE", DEFAULT_SLIVER_SHARE)
     sliver_m2 = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_M2", DEFAULT_SLIVER_M2)
-    for parcel in intersecting(_in_force(Parcel, layers), site).order_by("code", "pk"):
-        part = site.intersection(parcel.geom)
-        area = part.area
+    for _pk, layer_id, code, land_use, land_use_name, far, density, height, green, geom in _rows(
+            Parcel, PARCEL_COLUMNS, layers, extent):
+        if not prepared.intersects(geom):
+            continue
+        area = site.intersection(geom).area
         if area <= 0:
             continue  # touching along a boundary only
         share = area / site_area if site_area else 0.0
         found.append(ParcelOverlap(
-            layer=codes[parcel.layer_id], code=parcel.code, land_use=parcel.land_use,
-            land_use_name=parcel.land_use_name, overlap_area_m2=round(area, 2), share=round(share, 6),
-            limits={"far_max": parcel.far_max, "density_max": parcel.density_max, "height_max": parcel.height_max,
-                    "green_min": parcel.green_min},
-            sliver=share < sliver_share and area < sliver_m2,
-            geometry=_geojson(parcel.geom) if with_geometry else None))
+            layer=codes[layer_id], code=code, land_use=land_use, land_use_name=land_use_name,
+            overlap_area_m2=round(area, 2), share=round(share, 6),
+            limits={"far_max": far, "density_max": density, "height_max": height, "green_min": green},
+            sliver=share < sliver_share and area < sliver_m2, geometry=_geojson(geom) if with_geometry else None))
     found.sort(key=lambda p: (-p.overlap_area_m2, p.code))
     return found
 
@@ -286,71 +308,62 @@ def _checks(parcels: list[ParcelOverlap], proposal: Proposal, site_area: float) 
     return checks
 
 
-def _roads(site, layers, with_geometry) -> list[Conflict]:
+def _roads(site, layers, with_geometry, extent) -> list[Conflict]:
     from plandesk.gis.models import Road
 
-    if not layers:
-        return []
     codes = {layer.pk: layer.code for layer in layers}
     reach = getattr(settings, "PLANDESK_COMPLIANCE_ROAD_REACH_M", 60.0)  # half the widest red line there is
     found = []
-    for road in intersecting(_in_force(Road, layers), site.buffer(reach)).order_by("code", "pk"):
-        label = road.name or road.code or str(road.pk)
-        if road.width:
-            red_line = road.geom.buffer_with_style(road.width / 2, end_cap_style=2)  # flat ends: the line's span
+    for _pk, layer_id, code, name, width, geom in _rows(Road, ["code", "name", "width"], layers, extent, reach):
+        label = name or code or str(_pk)
+        if width:
+            if site.distance(geom) > width / 2:
+                continue
+            red_line = geom.buffer_with_style(width / 2, end_cap_style=2)  # flat ends: the line's own span
             part = site.intersection(red_line)
             if part.area > 0:
-                found.append(Conflict("road_red_line", codes[road.layer_id], label, round(part.area, 2), "m²",
-                                      f"红线宽度 {road.width:g} 米", _geojson(part) if with_geometry else None))
+                found.append(Conflict("road_red_line", codes[layer_id], label, round(part.area, 2), "m²",
+                                      f"红线宽度 {width:g} 米", _geojson(part) if with_geometry else None))
         else:
-            part = site.intersection(road.geom)
+            part = site.intersection(geom)
             if part.length > 0:
-                found.append(Conflict("road_red_line", codes[road.layer_id], label, round(part.length, 2), "m",
+                found.append(Conflict("road_red_line", codes[layer_id], label, round(part.length, 2), "m",
                                       "道路红线宽度未知，按红线穿越用地的长度计",
                                       _geojson(part) if with_geometry else None))
     return found
 
 
-def _pipelines(site, layers, with_geometry) -> list[Conflict]:
+def _pipelines(site, layers, with_geometry, extent) -> list[Conflict]:
     from plandesk.gis.models import Pipeline
 
-    if not layers:
-        return []
     codes = {layer.pk: layer.code for layer in layers}
     clearance = clearances()
     reach = max(clearance.values())
     found = []
-    for pipe in intersecting(_in_force(Pipeline, layers), site.buffer(reach)).order_by("code", "pk"):
-        limit = clearance.get(pipe.pipe_kind, clearance[""])
-        distance = site.distance(pipe.geom)
+    for pk, layer_id, code, name, pipe_kind, geom in _rows(Pipeline, ["code", "name", "pipe_kind"], layers, extent,
+                                                           reach):
+        limit = clearance.get(pipe_kind, clearance[""])
+        distance = site.distance(geom)
         if distance <= limit:
-            kind = pipe.get_pipe_kind_display() if pipe.pipe_kind else "管线"
+            kind = Pipeline.PipeKind(pipe_kind).label if pipe_kind in Pipeline.PipeKind.values else "管线"
             note = f"{kind}管线，安全距离 {limit:g} 米" + ("，穿越用地" if distance == 0 else "")
-            found.append(Conflict("pipeline_clearance", codes[pipe.layer_id], pipe.code or pipe.name or str(pipe.pk),
-                                  round(distance, 2), "m", note, _geojson(pipe.geom) if with_geometry else None))
+            found.append(Conflict("pipeline_clearance", codes[layer_id], code or name or str(pk), round(distance, 2),
+                                  "m", note, _geojson(geom) if with_geometry else None))
     return found
 
 
-def _overlaps(site, model, layers, kind, with_geometry, label=lambda f: f.code or f.name or str(f.pk)):
-    if not layers:
-        return []
+def _overlaps(site, model, layers, kind, with_geometry, extent, prepared, name_first=False) -> list[Conflict]:
     codes = {layer.pk: layer.code for layer in layers}
     found = []
-    for feature in intersecting(_in_force(model, layers), site).order_by("code", "pk"):
-        if feature.geom.dims < 2:
+    for pk, layer_id, code, name, geom in _rows(model, ["code", "name"], layers, extent):
+        if geom.dims < 2 or not prepared.intersects(geom):
             continue
-        part = site.intersection(feature.geom)
+        part = site.intersection(geom)
         if part.area > 0:
-            found.append(Conflict(kind, codes[feature.layer_id], label(feature), round(part.area, 2), "m²",
-                                  feature.name if feature.name != label(feature) else "",
-                                  _geojson(part) if with_geometry else None))
+            label = (name or code) if name_first else (code or name)
+            found.append(Conflict(kind, codes[layer_id], label or str(pk), round(part.area, 2), "m²",
+                                  name if name != label else "", _geojson(part) if with_geometry else None))
     return found
-
-
-def _versions(layers: list[Layer]) -> dict[str, int]:
-    rows = LayerVersion.objects.filter(layer__in=layers, status=LayerVersion.Status.IN_FORCE).values_list(
-        "layer__code", "number")
-    return dict(sorted(rows))
 
 
 def check(site: GEOSGeometry, proposal: Proposal | None = None, *, with_geometry: bool = False) -> ComplianceResult:
@@ -364,18 +377,18 @@ def check(site: GEOSGeometry, proposal: Proposal | None = None, *, with_geometry
     proposal = proposal or Proposal()
     site = _as_site(site)
     site_area = site.area
-    roles = _layers()
+    extent = site.extent
+    prepared = site.prepared
+    roles, versions = _layers()
     protected = set(protected_layer_codes())
-    parcels = _parcels(site, site_area, roles["parcels"], with_geometry)
-    conflicts = _roads(site, roles["roads"], with_geometry)
-    conflicts += _pipelines(site, roles["pipelines"], with_geometry)
-    conflicts += _overlaps(site, Building, roles["buildings"], "building", with_geometry)
+    parcels = _parcels(site, site_area, roles["parcels"], with_geometry, extent, prepared)
+    conflicts = _roads(site, roles["roads"], with_geometry, extent)
+    conflicts += _pipelines(site, roles["pipelines"], with_geometry, extent)
+    conflicts += _overlaps(site, Building, roles["buildings"], "building", with_geometry, extent, prepared)
     key = [layer for layer in roles["areas"] if layer.code not in protected]
-    conflicts += _overlaps(site, Feature, key, "key_project", with_geometry,
-                           label=lambda f: f.name or f.code or str(f.pk))
+    conflicts += _overlaps(site, Feature, key, "key_project", with_geometry, extent, prepared, name_first=True)
     conflicts += _overlaps(site, Feature, [layer for layer in roles["areas"] if layer.code in protected],
-                           "protected_area", with_geometry, label=lambda f: f.name or f.code or str(f.pk))
-    used = [layer for group in roles.values() for layer in group]
+                           "protected_area", with_geometry, extent, prepared, name_first=True)
     return ComplianceResult(site_area_m2=round(site_area, 2), parcels=parcels,
                             checks=_checks(parcels, proposal, site_area), conflicts=conflicts,
-                            layer_versions=_versions(used), srid=site.srid)
+                            layer_versions=versions, srid=site.srid)

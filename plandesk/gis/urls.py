@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plandesk.gis import views
+from plandesk.gis import siting_views, views
 
 URL_PREFIX = "gis/"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("layers/", views.catalogue, name="catalogue"),
     path("layers/import/", views.upload, name="upload"),
     path("layers/<slug:code>/features.geojson", views.layer_geojson, name="layer_geojson"),
+    path("site-selection/", siting_views.site_selection, name="site_selection"),
+    path("planning-info/", siting_views.planning_info_map, name="planning_info_map"),
+    path("planning-info.json", siting_views.planning_info, name="planning_info"),
 ]

@@ -150,6 +150,7 @@ def _replay(case: Case) -> IntakeResult:
 
 
 def _register(clean: CleanApplication, actor, now) -> IntakeResult:
+    from plandesk.cases import compliance
     from plandesk.workflow import services as workflow
 
     password = new_query_password()
@@ -164,6 +165,7 @@ def _register(clean: CleanApplication, actor, now) -> IntakeResult:
             MaterialFile.objects.create(case=case, material_code=code, file=stored, uploaded_by=actor,
                                         original_name=(getattr(upload, "name", "") or "")[:200], uploaded_at=now)
     workflow.start_case(case, actor=actor)
+    compliance.run_after_intake(case, actor=actor)  # the site against the plan; never stops the intake
     receipt = issue_receipt(case, password, actor=actor, now=now)
     record("window.intake", case, after={
         "number": case.number, "handling_office": case.handling_office.code,

@@ -1,0 +1,57 @@
+"""The demo bureau with its base databases, and sites drawn on the demo city's grid of roads and parcels."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from plandesk.gis.geometry import to_geojson
+from plandesk.window.tests.conftest import USCC, application  # noqa: F401 — shared with the window's tests
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def window_files(settings, tmp_path):
+    settings.PLANDESK_WINDOW_FILES = tmp_path / "window-files"
+
+
+@pytest.fixture
+def city(db):
+    """People, units, posts, items, processes and the demo layers; the users by name."""
+    from plandesk.accounts import demo as accounts_demo
+    from plandesk.accounts.models import User
+    from plandesk.catalog import demo as catalog_demo
+    from plandesk.gis import demo as gis_demo
+    from plandesk.organization import demo as organization_demo
+    from plandesk.workflow import services as workflow
+
+    out = io.StringIO()
+    accounts_demo.load(out)
+    organization_demo.load(out)
+    catalog_demo.load(out)
+    gis_demo.load(out)
+    workflow.ensure_default_processes()
+    return {u.username: u for u in User.objects.all()}
+
+
+def grid():
+    """The demo city's road lines (x of the north-south roads, y of the east-west ones) in the bureau's CRS."""
+    from plandesk.gis import demo as gis_demo
+
+    return gis_demo._grid()
+
+
+def site_box(x0, y0, x1, y1) -> dict:
+    """GeoJSON (lon/lat) of a box given in the bureau's CRS."""
+    return to_geojson(MultiPolygon(Polygon.from_bbox((x0, y0, x1, y1)), srid=settings.PLANDESK_SRID))
+
+
+def lonlat_box(w, s, e, n) -> dict:
+    return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
