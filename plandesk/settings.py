@@ -278,12 +278,13 @@ PLANDESK_MAP_TILES = env("PLANDESK_MAP_TILES")
 PLANDESK_OFFICE_HOURS_END = env("PLANDESK_OFFICE_HOURS_END", "17:30")
 PLANDESK_YELLOW_LEAD_DAYS = envint("PLANDESK_YELLOW_LEAD_DAYS", 1)
 # Certificates: the issuing office's administrative division code (in every number), the Ed25519 signing key file
-# (generated on first use), the seal image (PNG; none: a drawn seal), whether the certificate step needs a checked
-# certificate, and the bodies a refusal names for administrative review and litigation.
+# (generated on first use), the seal image (PNG; none: a drawn seal), whether the certificate step needs its documents
+# prepared and checked by a second person (default yes; 0 lets the system draft unchecked ones at issue), and the
+# bodies a refusal names for administrative review and litigation.
 PLANDESK_AREA_CODE = env("PLANDESK_AREA_CODE", "420100")
 PLANDESK_CERTIFICATE_KEY = env("PLANDESK_CERTIFICATE_KEY", str(DATA_DIR / "certificates" / "ed25519-private.pem"))
 PLANDESK_CERTIFICATE_SEAL = env("PLANDESK_CERTIFICATE_SEAL")
-PLANDESK_CERTIFICATES_REQUIRE_CHECK = envbool("PLANDESK_CERTIFICATES_REQUIRE_CHECK")
+PLANDESK_CERTIFICATES_REQUIRE_CHECK = envbool("PLANDESK_CERTIFICATES_REQUIRE_CHECK", True)
 PLANDESK_REVIEW_AUTHORITY = env("PLANDESK_REVIEW_AUTHORITY", "市人民政府")
 PLANDESK_COURT = env("PLANDESK_COURT", "有管辖权的人民法院")
 

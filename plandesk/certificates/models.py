@@ -37,10 +37,16 @@ _FIELD = re.compile(r"\{([a-z_]+)(?::[^}]*)?\}")
 FORMAT_FIELDS = {"area", "year", "seq"}
 
 
-def check_number_format(fmt: str) -> str:
-    """A number format must carry the area code, the year and the sequence, and nothing else."""
+DOCUMENT_KINDS = ("approval_letter", "refusal")
+
+
+def check_number_format(fmt: str, kind: str = "") -> str:
+    """A number format must carry the area code, the year and the sequence, and nothing else. A decision document's
+    number is a 发文字号 (机关代字〔年份〕序号号, GB/T 9704): the area code may be left out there."""
     names = set(_FIELD.findall(fmt or ""))
     missing = FORMAT_FIELDS - names
+    if kind in DOCUMENT_KINDS:
+        missing.discard("area")
     if missing:
         labels = {"area": "{area}（行政区划代码）", "year": "{year}（年份）", "seq": "{seq}（顺序号）"}
         raise ValidationError("编号格式须包含 " + "、".join(labels[m] for m in sorted(missing)))
@@ -81,12 +87,17 @@ class CertificateType(models.Model):
     def clean(self) -> None:
         super().clean()
         try:
-            check_number_format(self.number_format)
+            check_number_format(self.number_format, self.kind)
         except ValidationError as exc:
             raise ValidationError({"number_format": exc.messages}) from exc
 
-    def format_number(self, area: str, year: int, seq: int) -> str:
-        return self.number_format.format(area=area, year=year, seq=seq)
+    def format_number(self, area: str, year: int, seq: int, *, own_office: bool = False) -> str:
+        """The number; a 发文字号 without the area code gets it in front when an office other than the bureau
+        issues in its own name, so that two offices never print the same number."""
+        number = self.number_format.format(area=area, year=year, seq=seq)
+        if own_office and "{area" not in self.number_format:
+            number = f"{area}{number}"
+        return number
 
 
 class IssuingOffice(models.Model):

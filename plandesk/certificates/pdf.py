@@ -10,8 +10,10 @@ from pathlib import Path
 
 from django.conf import settings
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
 from plandesk.certificates import signing
 from plandesk.certificates.models import Certificate, Kind
@@ -76,11 +78,162 @@ def _rows(cert: Certificate) -> list[tuple[str, str]]:
     return rows
 
 
+class RedRule(Flowable):
+    """The red separator line under the issuing authority's mark (版头分隔线, GB/T 9704)."""
+
+    def __init__(self, width: float = 170 * mm, thickness: float = 1.2):
+        super().__init__()
+        self.width, self.height, self.thickness = width, 3 * mm, thickness
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(RED)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.height / 2, self.width, self.height / 2)
+        self.canv.restoreState()
+
+
+RED = colors.Color(0.85, 0, 0)
+
+
+def _style(name: str, **changes) -> ParagraphStyle:
+    return ParagraphStyle(name, parent=core_pdf.styles()["body"], **changes)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    from xml.sax.saxutils import escape
+
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _cn_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "　　年　　月　　日"
+
+
+def decision_body(cert: Certificate) -> tuple[str, list[str]]:
+    """(title, body paragraphs) of a decision document: the approval letter (批复) or the refusal decision
+    (不予行政许可决定书), written from the signed payload (or the draft's content)."""
+    c = cert.payload or cert.content
+    items = "、".join(c.get("items", [])) or cert.type.name
+    project = c.get("project", "")
+    case_number = c.get("case_number", cert.case.number)
+    received = cert.case.received_at
+    received_on = _cn_date(received.astimezone(timezone_for()).date()) if received else ""
+    if cert.type.kind == Kind.REFUSAL:
+        title = cert.type.name
+        body = [f"你（单位）于{received_on}提出的{project}{items}申请（案件编号 {case_number}），本机关依法受理并进行了"
+                f"审查。",
+                f"经审查，{c.get('reasons', '') or '申请不符合法定条件'}。",
+                "根据《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可。",
+                c.get("remedies", "")]
+        return title, [b for b in body if b]
+    title = f"关于{project}{items}的批复"
+    body = [f"你（单位）于{received_on}报来的{project}{items}申请（案件编号 {case_number}）收悉。经审查，现批复如下："]
+    n = 0
+    numerals = "一二三四五六七八九十"
+
+    def point(text: str) -> None:
+        nonlocal n
+        body.append(f"{numerals[n] if n < len(numerals) else n + 1}、{text}")
+        n += 1
+
+    point(f"同意{project}{items}。建设位置：{c.get('location', '')}。")
+    areas = []
+    if c.get("land_area_m2"):
+        areas.append(f"用地面积 {c['land_area_m2']} 平方米")
+    if c.get("building_area_m2"):
+        areas.append(f"建设规模 {c['building_area_m2']} 平方米")
+    indicators = areas + [f"{label} {value}" for label, value in c.get("indicators", [])]
+    if indicators:
+        point("主要规划指标：" + "；".join(indicators) + "。")
+    point("规划条件及要求：" + (c.get("conditions", "") or "按审定的附图及规划条件执行") + "。")
+    attachments = "、".join(c.get("attachments", [])) or "图件"
+    point(f"本批复所附{attachments}与本批复具有同等效力；未经本机关同意，不得擅自变更。")
+    if c.get("replaces"):
+        point(f"本文件替换原文件 {c['replaces']}，原文件作废。")
+    body.append("此复。")
+    return title, body
+
+
+def timezone_for():
+    from plandesk.workdays.calendar import bureau_tz
+
+    return bureau_tz()
+
+
+def render_decision(cert: Certificate, issued: bool) -> list[Flowable]:
+    """A decision document in the national style for official documents (GB/T 9704): the issuing authority's
+    mark in red, the document number (发文字号) under it, the red separator line, the title, the addressee
+    (主送), the body, then the authority and the date under the seal; the QR code and key at the foot."""
+    from plandesk.certificates.services import verify_url
+
+    c = cert.payload or cert.content
+    font = core_pdf.register_font()
+    mark = _style("mark", fontName=font, fontSize=26, leading=34, alignment=TA_CENTER, textColor=RED,
+                  spaceAfter=5 * mm)
+    number = _style("docno", fontSize=12, alignment=TA_CENTER, spaceAfter=1 * mm)
+    title = _style("doctitle", fontSize=18, leading=28, alignment=TA_CENTER, spaceBefore=5 * mm, spaceAfter=5 * mm)
+    body = _style("docbody", fontSize=12, leading=22, firstLineIndent=24)
+    addressee = _style("addressee", fontSize=12, leading=22)
+    signed = _style("signature", fontSize=12, leading=22, alignment=TA_CENTER)
+    heading, paragraphs = decision_body(cert)
+    story: list[Flowable] = [
+        _p(cert.office.authority, mark),
+        _p(cert.number if issued else "（样稿，未签发，无效）", number),
+        RedRule(),
+        _p(heading, title),
+        _p(f"{c.get('holder', '')}：", addressee),
+    ]
+    story += [_p(text, body) for text in paragraphs]
+    story.append(core_pdf.spacer(8))
+    issued_on = _cn_date(cert.issued_on)
+    seal = _seal(cert)
+    signature = Table([[[_p(cert.office.authority, signed), _p(issued_on, signed)]]], colWidths=[80 * mm],
+                      rowHeights=[42 * mm])
+    signature.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    sealed = Table([[seal]], colWidths=[80 * mm], rowHeights=[42 * mm])
+    sealed.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    if issued:
+        left = [core_pdf.qr_code(verify_url(cert), 28 * mm), core_pdf.para("扫码核验真伪", "small"),
+                core_pdf.para(f"签名密钥 {cert.key_id}", "small")]
+    else:
+        left = [core_pdf.para("未签发", "small")]
+    # The seal is stamped over the authority and the date (压字盖印): both drawn at one place on the page.
+    foot = Table([[left, _Overlay(signature, sealed)]], colWidths=[90 * mm, 80 * mm])
+    foot.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    story.append(foot)
+    return story
+
+
+class _Overlay(Flowable):
+    """Two flowables drawn at the same place, the second on top (the seal over the signature)."""
+
+    def __init__(self, under: Flowable, over: Flowable):
+        super().__init__()
+        self.under, self.over = under, over
+
+    def wrap(self, available_width, available_height):
+        self.sizes = [self.under.wrap(available_width, available_height),
+                      self.over.wrap(available_width, available_height)]
+        self.width = max(w for w, _h in self.sizes)
+        self.height = max(h for _w, h in self.sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        for part, (_w, h) in zip((self.under, self.over), self.sizes, strict=True):
+            part.drawOn(self.canv, 0, self.height - h)
+
+
 def render(cert: Certificate) -> bytes:
-    """The PDF of an issued certificate (or a marked preview of a draft)."""
+    """The PDF of an issued certificate or decision document (or a marked preview of a draft)."""
     from plandesk.certificates.services import verify_url
 
     issued = bool(cert.number and cert.signature)
+    if cert.type.kind in (Kind.APPROVAL_LETTER, Kind.REFUSAL):
+        data = core_pdf.render(render_decision(cert, issued),
+                               title=f"{cert.type.name} {cert.number or ''}".strip(), subject=cert.type.name,
+                               keywords=cert.number or "")
+        return embed(data, cert) if issued else data
     story = [core_pdf.para("中华人民共和国", "subtitle"), core_pdf.para(cert.type.name, "title")]
     story.append(core_pdf.para(cert.number if issued else "（样稿，未签发，无效）", "subtitle"))
     if cert.type.preamble:

@@ -3,12 +3,13 @@ ready for pick-up, void, reissue (补证), and the hand-over register. One trans
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from plandesk.audit.services import record
@@ -23,11 +24,13 @@ from plandesk.certificates.models import (
     NumberCounter,
     Status,
 )
+from plandesk.workflow import services as workflow_errors
 
 APPROVAL_LETTER = "approval_letter"
 REFUSAL_DECISION = "refusal_decision"
 PREPARE_STEPS = ("prepare_certificate", "prepare_refusal")
 PAYLOAD_VERSION = 1
+log = logging.getLogger(__name__)
 
 
 class CertificateError(Exception):
@@ -36,6 +39,12 @@ class CertificateError(Exception):
     def __init__(self, status: int, code: str, message: str, **extra):
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+class CheckRequired(workflow_errors.Conflict):
+    """The certificate step cannot end yet: its documents are not prepared, or not checked by a second person."""
+
+    code = "certificate_check_required"
 
 
 def _forbidden(message: str) -> CertificateError:
@@ -75,8 +84,9 @@ DEFAULT_TYPES: dict[str, tuple[str, str, str, str]] = {
                     "经现场核验，本建设工程放线、验线符合建设工程规划许可要求。"),
     "historic_building": ("历史建筑修缮审批意见书", Kind.CERTIFICATE, "历建字第{area}{year}{seq:05d}号",
                           "根据《历史文化名城名镇名村保护条例》第三十五条规定，经审查，同意按下列要求实施。"),
-    APPROVAL_LETTER: ("批复", Kind.APPROVAL_LETTER, "规批〔{year}〕{area}第{seq:05d}号", ""),
-    REFUSAL_DECISION: ("不予行政许可决定书", Kind.REFUSAL, "规不许〔{year}〕{area}第{seq:05d}号",
+    # Decision documents carry a 发文字号 in the national style (机关代字〔年份〕序号号, no leading zeros).
+    APPROVAL_LETTER: ("批复", Kind.APPROVAL_LETTER, "规批〔{year}〕{seq}号", ""),
+    REFUSAL_DECISION: ("不予行政许可决定书", Kind.REFUSAL, "规不许〔{year}〕{seq}号",
                        "根据《中华人民共和国行政许可法》第三十八条第二款规定，本机关决定不予许可。"),
 }
 
@@ -86,12 +96,23 @@ LICENCE_NOTES = ("一、本证是经城乡规划主管部门依法审核，建�
                  "四、本证所需附图与附件由发证机关依法确定，与本证具有同等法律效力。")
 
 
+# Formats an earlier release created, replaced by the current default unless an administrator changed them.
+OLD_FORMATS = {APPROVAL_LETTER: "规批〔{year}〕{area}第{seq:05d}号",
+               REFUSAL_DECISION: "规不许〔{year}〕{area}第{seq:05d}号"}
+
+
 def ensure_types() -> None:
     """Create the default types that do not exist yet (administrators may then edit them)."""
     for code, (name, kind, fmt, preamble) in DEFAULT_TYPES.items():
         CertificateType.objects.get_or_create(code=code, defaults={
             "name": name, "kind": kind, "number_format": fmt, "preamble": preamble,
             "notes": LICENCE_NOTES if kind == Kind.LICENCE else ""})
+    for code, old in OLD_FORMATS.items():
+        for row in CertificateType.objects.filter(code=code, number_format=old):
+            row.number_format = DEFAULT_TYPES[code][2]
+            row.save(update_fields=["number_format"])
+            record("certificates.type_format_updated", row, before={"number_format": old},
+                   after={"number_format": row.number_format}, summary=f"{row.name}编号改为发文字号格式")
 
 
 def type_for(code: str) -> CertificateType:
@@ -134,7 +155,7 @@ def next_number(cert_type: CertificateType, office: IssuingOffice, year: int) ->
         counter = NumberCounter.objects.select_for_update().get(type=cert_type, office=office, year=year)
         NumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
         seq = counter.last + 1
-    return cert_type.format_number(office.area_code, year, seq), seq
+    return cert_type.format_number(office.area_code, year, seq, own_office=office.unit_id is not None), seq
 
 
 # --- content from the case ---------------------------------------------------------------------------------------
@@ -412,21 +433,65 @@ def check(cert: Certificate, user, *, approve: bool = True, note: str = "") -> C
                before={"status": Status.DRAFT}, after={"status": current.status, "note": note},
                summary=f"{current.case.number} {current.type.name}{'校核通过' if approve else '退回修改'}",
                actor=user)
+        if not approve and current.prepared_by_id:
+            from plandesk.notifications.services import notify
+
+            notify(kind="certificate_returned", recipient=current.prepared_by, obj=current,
+                   subject=f"{current.case.number} {current.type.name}校核未通过，已退回",
+                   body=f"{user.display_name}退回修改：{note}", url=f"/certificates/cases/{current.case.number}/",
+                   dedupe_key=f"certificate_returned:{current.pk}:{timezone.now().isoformat()}")
     return current
 
 
+def require_check() -> bool:
+    """Whether the certificate step needs its documents prepared by a person and checked by a second one (default:
+    yes). Off, a step nobody prepared for ends anyway and the system drafts unchecked documents at issue."""
+    return bool(getattr(settings, "PLANDESK_CERTIFICATES_REQUIRE_CHECK", True))
+
+
+def checkers(case: Case, exclude=None) -> list[str]:
+    """Usernames of those who may check the case's documents (handlers and heads of the handling office and the
+    offices above it, the director), the preparer left out: named in the refusal so the handler knows whom to ask."""
+    from plandesk.organization.models import Post
+
+    posts = Post.objects.filter(Q(unit_id__in=_office_units(case),
+                                  function__in=[Post.Function.HANDLER, Post.Function.HEAD])
+                                | Q(function=Post.Function.DIRECTOR))
+    users = Post.objects.holders(list(posts))
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users.order_by("username").values_list("username", flat=True).distinct())
+
+
+def _check_required_error(case: Case, message: str, rows) -> Exception:
+    documents = [{"id": c.pk, "type": c.type.name, "status": c.status,
+                  "prepared_by": c.prepared_by.username if c.prepared_by_id else None} for c in rows]
+    preparers = {c.prepared_by_id for c in rows if c.prepared_by_id}
+    preparer = rows[0].prepared_by if len(preparers) == 1 else None
+    return CheckRequired(message, documents=documents, checkers=checkers(case, exclude=preparer),
+                         certificates_url=f"/certificates/cases/{case.number}/")
+
+
 def completion_check(task) -> None:
-    """Workflow hook: the certificate step ends only when what was prepared has been checked (and, when
-    PLANDESK_CERTIFICATES_REQUIRE_CHECK is on, only when something was prepared and checked)."""
+    """Workflow hook: the certificate step ends only when the documents its outcome calls for have been prepared
+    and then checked by a second person (校核), so that the case reaches ready_for_pickup with every document
+    checked and is numbered, signed and issued in that transaction (API.md). 409 certificate_check_required
+    otherwise, naming the documents and who may check them."""
     if task.step_id not in PREPARE_STEPS:
         return
-    from plandesk.workflow.services import Conflict
-
-    rows = Certificate.objects.filter(case_id=task.case_id).pending()
-    if rows.filter(status=Status.DRAFT).exists():
-        raise Conflict("证照已制作但尚未经另一人校核，请先校核")
-    if getattr(settings, "PLANDESK_CERTIFICATES_REQUIRE_CHECK", False) and not rows.exists():
-        raise Conflict("请先制作证照并经另一人校核")
+    case = task.case
+    rows = list(Certificate.objects.filter(case_id=task.case_id).pending().select_related("type", "prepared_by")
+                .order_by("pk"))
+    drafts = [c for c in rows if c.status == Status.DRAFT]
+    if drafts:
+        returned = [c for c in drafts if c.check_note]
+        hint = f"（校核意见：{returned[0].check_note}）" if returned else ""
+        raise _check_required_error(case, "证照已制作但尚未经另一人校核：" + "、".join(c.type.name for c in drafts)
+                                    + hint + "。请校核通过后再办结本环节", drafts)
+    if require_check() and not rows:
+        case.outcome = _expected_outcome(case)  # for planned_types; not saved
+        names = "、".join(t.name for t, _code in planned_types(case)) or "证照"
+        raise _check_required_error(case, f"请先制作{names}，并经另一人校核后再办结本环节", [])
 
 
 # --- issuing -------------------------------------------------------------------------------------------------------
@@ -480,12 +545,24 @@ def issue(cert: Certificate, *, actor=None) -> Certificate:
 
 
 def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
-    """The case is ready for pick-up: number, sign and issue its documents (drafting any nobody prepared)."""
+    """The case is ready for pick-up: number, sign and issue its checked documents. The certificate step cannot
+    end without them (`completion_check`); a case made ready some other way gets no unchecked document signed:
+    its drafts wait, and a warning is logged. With the check turned off, whatever nobody prepared is drafted by
+    the system and issued."""
     with transaction.atomic():
-        if not case.certificates.pending().exists() and not case.certificates.numbered().exists():
-            prepare(case, None, system=True)
+        if not require_check():
+            if not case.certificates.pending().exists() and not case.certificates.numbered().exists():
+                prepare(case, None, system=True)
+            rows = case.certificates.pending()
+        else:
+            rows = case.certificates.filter(status=Status.CHECKED)
+            unchecked = list(case.certificates.filter(status=Status.DRAFT).values_list("pk", flat=True))
+            if unchecked or not case.certificates.exists():
+                # Nothing changes (so no audit event): the warning tells the operator what the step would have.
+                log.warning("case %s ready for pick-up without checked documents (drafts %s): none issued",
+                            case.number, unchecked)
         issued = []
-        for cert in case.certificates.pending().select_related("type", "office").order_by("pk"):
+        for cert in rows.select_related("type", "office").order_by("pk"):
             issued.append(issue(cert, actor=actor))
     return issued
 

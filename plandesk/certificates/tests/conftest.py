@@ -61,8 +61,18 @@ def to_certificate_step(b, decision="approve", **changes):
     return decide_at_bureau_meeting(b, file_case(b, **changes), decision)
 
 
-def finish_step(b, case):
-    """The handler completes the certificate step: the case becomes ready for pick-up."""
+def prepare_and_check(b, case, preparer="handler1", checker="head1"):
+    """The certificate step's handler drafts the documents, a second person checks them."""
+    from plandesk.certificates import services
+
+    return [services.check(draft, b[checker], note="核对无误") for draft in services.prepare(case, b[preparer])]
+
+
+def finish_step(b, case, *, check: bool = True):
+    """The handler completes the certificate step (after preparing and a second person's check, unless the test
+    did that itself or wants it left out): the case becomes ready for pick-up."""
+    if check and not case.certificates.exists():
+        prepare_and_check(b, case)
     task = open_task(case)
     workflow.complete_task(task.pk, b["handler1"], decision="approve", opinion="制证完毕")
     case.refresh_from_db()

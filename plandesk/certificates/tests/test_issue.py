@@ -55,10 +55,93 @@ def test_it_issues_a_refusal_decision_with_reasons_and_remedies(bureau):
     assert draft.number.startswith("规不许〔")
 
 
-def test_it_issues_even_when_nobody_prepared_and_hands_over_at_pickup(bureau):
+def test_the_step_cannot_end_before_a_second_person_checked_and_the_api_says_why(bureau, api_as):
+    case = to_certificate_step(bureau)
+    task = open_task(case)
+    handler = api_as(bureau["handler1"])
+
+    # Nothing prepared: 409 naming what to prepare and who may check; nothing changes.
+    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve", "version": task.version})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["error"] == "certificate_check_required"
+    assert "建设用地规划许可证" in body["message"] and "另一人校核" in body["message"]
+    assert "head1" in body["checkers"] and "director" in body["checkers"]
+    assert body["certificates_url"] == f"/certificates/cases/{case.number}/"
+    assert open_task(case).pk == task.pk and not case.certificates.exists()
+
+    # Prepared but unchecked: still 409, and the preparer is not offered as a checker.
+    [draft] = services.prepare(case, bureau["handler1"])
+    body = handler.post(f"/api/v1/tasks/{task.pk}/complete",
+                        json={"decision": "approve", "version": task.version}).json()
+    assert body["error"] == "certificate_check_required" and "handler1" not in body["checkers"]
+    assert body["documents"] == [{"id": draft.pk, "type": "建设用地规划许可证", "status": "draft",
+                                  "prepared_by": "handler1"}]
+
+    services.check(draft, bureau["head1"], note="核对无误")
+    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve",
+                                                                     "version": task.version})
+    assert response.status_code == 200, response.content
+    case.refresh_from_db()
+    assert case.status == CaseStatus.READY_FOR_PICKUP
+    draft.refresh_from_db()
+    assert draft.status == Status.ISSUED and draft.checked_by == bureau["head1"]
+
+
+def test_only_a_second_person_with_the_right_post_may_check(bureau):
+    case = to_certificate_step(bureau)
+    [draft] = services.prepare(case, bureau["handler1"])
+    for who in ("handler1", "handler2", "head2", "output", "intake"):  # preparer; another division; the windows
+        with pytest.raises(services.CertificateError) as refused:
+            services.check(draft, bureau[who])
+        assert refused.value.status == 403
+    assert services.check(draft, bureau["director"]).checked_by == bureau["director"]
+
+
+def test_a_refused_check_goes_back_to_the_preparer_with_the_reason(bureau):
+    from plandesk.notifications.models import Notification
+
+    case = to_certificate_step(bureau)
+    [draft] = services.prepare(case, bureau["handler1"])
+    with pytest.raises(services.CertificateError, match="校核意见"):
+        services.check(draft, bureau["head1"], approve=False)  # a refusal needs its reason
+    draft = services.check(draft, bureau["head1"], approve=False, note="用地面积与红线图不符")
+    assert draft.status == Status.DRAFT and draft.check_note == "用地面积与红线图不符"
+    notice = Notification.objects.get(kind="certificate_returned")
+    assert notice.recipient == bureau["handler1"] and "用地面积与红线图不符" in notice.body
+    event = Event.objects.get(action="certificates.check_returned", object_id=str(draft.pk))
+    assert event.after["note"] == "用地面积与红线图不符"
+    with pytest.raises(workflow.Conflict, match="用地面积与红线图不符"):
+        workflow.complete_task(open_task(case).pk, bureau["handler1"], decision="approve")
+
+    # Corrected by the preparer, checked again, issued when the step ends.
+    draft = services.edit(draft, bureau["handler1"], {"land_area_m2": "11800"})
+    services.check(draft, bureau["head1"], note="已改正")
+    case = finish_step(bureau, case)
+    draft.refresh_from_db()
+    assert draft.status == Status.ISSUED and draft.payload["land_area_m2"] == "11800"
+
+
+def test_with_the_check_turned_off_the_system_drafts_and_issues(bureau, settings):
+    settings.PLANDESK_CERTIFICATES_REQUIRE_CHECK = False
+    case = finish_step(bureau, to_certificate_step(bureau), check=False)
+    [cert] = case.certificates.all()
+    assert cert.status == Status.ISSUED and cert.prepared_by is None and cert.checked_by is None
+
+
+def test_a_case_made_ready_around_the_step_gets_no_unchecked_document_signed(bureau, caplog):
+    case = to_certificate_step(bureau)
+    [draft] = services.prepare(case, bureau["handler1"])
+    case.mark_ready_for_pickup("approved")
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.number is None
+    assert f"case {case.number} ready for pick-up without checked documents" in caplog.text
+
+
+def test_it_hands_over_the_issued_documents_at_pickup(bureau):
     case = finish_step(bureau, to_certificate_step(bureau))
     [cert] = case.certificates.all()
-    assert cert.status == Status.ISSUED and cert.prepared_by is None
+    assert cert.status == Status.ISSUED and cert.prepared_by == bureau["handler1"]
     pickup = window.record_pickup(case, actor=bureau["output"], collector_name="王经理",
                                   collector_id_number=ID_NUMBER)
     handover = Handover.objects.get(certificate=cert)

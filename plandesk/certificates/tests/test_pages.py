@@ -6,9 +6,10 @@ import io
 from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 
 from plandesk.certificates import demo, pdf, services
-from plandesk.certificates.models import CertificateType
+from plandesk.certificates.models import Certificate, CertificateType, Status
 from plandesk.certificates.tests.conftest import finish_step, to_certificate_step
 from plandesk.core.home import home_panels
 
@@ -42,6 +43,16 @@ def test_it_loads_the_types_for_the_demo_once(bureau):
     demo.load(out)
     assert CertificateType.objects.filter(code="land_use_permit", number_format__startswith="地字第").count() == 1
     assert CertificateType.objects.count() == len(services.DEFAULT_TYPES)
+    # Three cases wait at the output window, each with its checked, issued documents (loaded once).
+    from plandesk.cases.models import Case, CaseStatus
+
+    cases = Case.objects.filter(idempotency_key__in=[key for key, *_rest in demo.DEMO_CASES])
+    assert cases.count() == 3 and {c.status for c in cases} == {CaseStatus.READY_FOR_PICKUP}
+    issued = Certificate.objects.filter(case__in=cases, status=Status.ISSUED)
+    assert sorted(issued.values_list("type__code", flat=True)) == [
+        "approval_letter", "land_use_permit", "planning_conditions", "refusal_decision"]
+    assert not issued.filter(checked_by__isnull=True).exists()
+    assert not issued.exclude(checked_by__isnull=True).filter(checked_by_id=F("prepared_by_id")).exists()
 
 
 def test_it_speaks_english_when_asked(bureau, client, settings):
