@@ -17,8 +17,11 @@
     var side = document.getElementById("plan-info");
     if (!el || !window.L) { return; }
     var map = L.map(el, { attributionControl: false }).setView([30.60, 114.30], 15);
-    var parcels = L.geoJSON(null, { style: { color: "#d4774a", weight: 1, fillOpacity: 0.15 } }).addTo(map);
-    var chosen = L.geoJSON(null, { style: { color: "#c62828", weight: 3, fillOpacity: 0.3 } }).addTo(map);
+    // Not interactive: a click anywhere, on a parcel or not, is a click on the map that asks the server.
+    var parcels = L.geoJSON(null, { interactive: false, style: { color: "#d4774a", weight: 1, fillOpacity: 0.15 } })
+      .addTo(map);
+    var chosen = L.geoJSON(null, { interactive: false, style: { color: "#c62828", weight: 3, fillOpacity: 0.3 } })
+      .addTo(map);
     var urls = (el.dataset.layers || "").split(" ").filter(Boolean);
 
     function load() {
@@ -28,7 +31,9 @@
       urls.forEach(function (url) {
         fetch(url + "&bbox=" + bbox.join(",") + "&zoom=" + map.getZoom())
           .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (data) { if (data) { parcels.addData(data); } });
+          .then(function (data) {
+            if (data) { parcels.addData(data); el.dataset.loaded = String(data.features.length); }
+          });
       });
     }
 
@@ -56,7 +61,7 @@
     map.on("click", function (e) {
       fetch(el.dataset.infoUrl + "?lon=" + e.latlng.lng.toFixed(7) + "&lat=" + e.latlng.lat.toFixed(7))
         .then(function (r) { return r.json(); })
-        .then(show);
+        .then(function (data) { show(data); side.dataset.answered = "true"; });
     });
     load();
   });
