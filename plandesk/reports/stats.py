@@ -41,7 +41,8 @@ METRICS = [
     ("paused", "暂停计时"),
 ]
 METRIC_KEYS = [key for key, _label in METRICS]
-DIMENSIONS = {"item": "按事项", "office": "按承办单位", "month": "按月"}
+DIMENSIONS = {"item": "按事项", "office": "按承办单位", "month": "按月", "quarter": "按季度", "year": "按年"}
+SPANS = {"month": 1, "quarter": 3, "year": 12}  # calendar dimensions: months per row
 MAX_DAYS = 3 * 366 + 1
 
 
@@ -98,12 +99,13 @@ class Period:
     def label(self) -> str:
         return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
-    def months(self) -> list[Period]:
-        out, y, m = [], self.start.year, self.start.month
+    def months(self, span: int = 1) -> list[Period]:
+        """The calendar months (span 1), quarters (3) or years (12) the period touches, cut to the period."""
+        out, y, m = [], self.start.year, (self.start.month - 1) // span * span + 1
         while date(y, m, 1) <= self.end:
-            month = Period.month(y, m)
-            out.append(Period(max(month.start, self.start), min(month.end, self.end)))
-            y, m = y + (m == 12), m % 12 + 1
+            ny, nm = y + (m + span - 1) // 12, (m + span - 1) % 12 + 1
+            out.append(Period(max(date(y, m, 1), self.start), min(date(ny, nm, 1) - timedelta(days=1), self.end)))
+            y, m = ny, nm
         return out
 
     def query(self) -> str:
@@ -141,23 +143,41 @@ def metric_filters(period: Period) -> dict[str, Q]:
     }
 
 
+# Cases that are or were late: no result yet, or a result after the deadline. "Open at the end and past due" implies
+# it (a result at or after the end comes after a deadline before the end); stating it lets both databases read the
+# partial index `reports_case_late` (migration 0003), which leaves out the cases done in time.
+LATE = Q(ready_at__isnull=True) | Q(ready_at__gt=F("due_at"))
+
+
 def _families(period: Period) -> list[tuple[Q, dict[str, Q | None]]]:
     """The figures in families that share one index range each (receipt, result, open at the end, pauses), so
     that every query reads only its own slice of the history rather than everything received before the end."""
     start, end = period.bounds()
+    not_ready_by_end = Q(ready_at__isnull=True) | Q(ready_at__gte=end)
     return [
         (Q(received_at__gte=start, received_at__lt=end),
          {"received": None, "accepted": ~Q(status=CaseStatus.NOT_ACCEPTED),
           "refused": Q(status=CaseStatus.NOT_ACCEPTED)}),
         (Q(ready_at__gte=start, ready_at__lt=end),
          {"completed": None, "on_time": Q(ready_at__lte=F("due_at")), "overdue": Q(ready_at__gt=F("due_at"))}),
-        # open at the end, as two disjoint slices of the closed_at index: still open now, or closed since the end
-        (Q(closed_at__isnull=True, due_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end)),
-         {"overdue": None}),
-        (Q(closed_at__gte=end, due_at__lt=end) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end)),
-         {"overdue": None}),
-        (Q(pk__in=_paused_cases(period)), {"paused": None}),
+        # open at the end, as two disjoint slices of the late index: still open now, or closed since the end
+        (Q(closed_at__isnull=True, due_at__lt=end) & not_ready_by_end & LATE, {"overdue": None}),
+        (Q(closed_at__gte=end, due_at__lt=end) & not_ready_by_end & LATE, {"overdue": None}),
+        *((Q(pk__in=chunk), {"paused": None}) for chunk in _paused_case_chunks(period)),
     ]
+
+
+PAUSED_CHUNK = 5000  # ids per query: well below SQLite's limit of bound parameters
+
+
+def _paused_case_chunks(period: Period) -> list[list[int]]:
+    """The ids of the cases with a pause overlapping the period, read from the pauses' index alone, in chunks.
+
+    The family query gets the ids as a list, not as a subquery: PostgreSQL judged the overlap's two bounds as
+    independent (25 times too many rows for a month in mid-history) and hashed the whole case table for the
+    subquery; given the ids it fetches each case by its key. The chunks hold disjoint cases, so their counts add."""
+    ids = sorted(set(_paused_cases(period).values_list("case_id", flat=True)))
+    return [ids[i:i + PAUSED_CHUNK] for i in range(0, len(ids), PAUSED_CHUNK)]
 
 
 def cases_for(period: Period, metric: str, *, item: str | None = None, office: str | None = None,
@@ -173,28 +193,64 @@ def cases_for(period: Period, metric: str, *, item: str | None = None, office: s
     return rows.distinct()
 
 
+# The office's id as an expression, not the bare column: grouping by the column let SQLite prefer walking the whole
+# case table in office order (to skip sorting) over the family's index range; "+ 0" hides that index from it.
+OFFICE_KEY = F("handling_office_id") + 0
+
+
 def _count(condition: Q | None) -> Count:
-    return Count("pk", distinct=True) if condition is None else Count("pk", filter=condition, distinct=True)
+    return Count("pk") if condition is None else Count("pk", filter=condition)
 
 
-def _grouped(period: Period, group: dict | None, scope: Q | None) -> dict:
-    """{group key: {metric: n}} (or {None: {...}} without a group): one aggregate query per family."""
+def _versions(pks) -> dict[int | None, tuple[str | None, str | None]]:
+    """Item version id → (item code, version name); None (a case without items) stays None."""
+    from plandesk.catalog.models import ItemVersion
+
+    found = {pk: (code, name) for pk, code, name in ItemVersion.objects.filter(
+        pk__in=[pk for pk in pks if pk is not None]).values_list("pk", "item__code", "name")}
+    return {**found, None: (None, None)}
+
+
+def _grouped(period: Period, by: str | None, scope: Q | None) -> dict:
+    """{group key: {metric: n}} (or {None: {...}} without a group): one aggregate query per family.
+
+    The database groups by ids only: the office's id (which the covering indexes hold) or the item version's id
+    (the case-item link's own column, no join to the catalogue); codes and names are read afterwards. Joining the
+    unit first made SQLite walk the cases office by office, and grouping by item code needed COUNT(DISTINCT)
+    (a case came back once per version row joined) at a sort per figure. A case holds one version of each of its
+    items, so per version a case counts once, and the versions of one item add up to the item's figure."""
     out: dict = defaultdict(lambda: dict.fromkeys(METRIC_KEYS, 0))
-    names: dict = {}
     for base, figures in _families(period):
         rows = Case.objects.filter(base)
         if scope is not None:
             rows = rows.filter(scope)
         labels = {f"f_{i}": (key, cond) for i, (key, cond) in enumerate(figures.items())}
         counts = {label: _count(cond) for label, (_key, cond) in labels.items()}
-        result = [rows.aggregate(**counts)] if group is None else rows.values(**group).annotate(**counts).order_by()
+        if by is None:
+            result = [rows.aggregate(**counts)]
+        elif by == "item":
+            result = rows.values(key=F("item_versions")).annotate(**counts).order_by()
+        else:
+            result = rows.values(key=OFFICE_KEY).annotate(**counts).order_by()
         for row in result:
-            key = row.get("key")
-            if group is not None:
-                names.setdefault(key, row["label"])
             for label, (metric, _cond) in labels.items():
-                out[key][metric] += row[label] or 0
-    return {key: {**values, "name": names.get(key)} for key, values in out.items()}
+                out[row.get("key")][metric] += row[label] or 0
+    if by is None:
+        return {key: {**values, "name": None} for key, values in out.items()}
+    if by == "office":
+        from plandesk.organization.models import Unit
+
+        names = {pk: (code, name) for pk, code, name in Unit.objects.filter(pk__in=list(out)).values_list(
+            "pk", "code", "name")}
+    else:
+        names = _versions(out)
+    merged: dict = {}
+    for pk in sorted(out, key=lambda k: (k is None, k)):  # the first (oldest) version names the item
+        code, name = names[pk]
+        row = merged.setdefault(code, {**dict.fromkeys(METRIC_KEYS, 0), "name": name})
+        for metric in METRIC_KEYS:
+            row[metric] += out[pk][metric]
+    return merged
 
 
 def summary(period: Period, scope: Q | None = None) -> dict:
@@ -204,22 +260,28 @@ def summary(period: Period, scope: Q | None = None) -> dict:
 
 
 def table(period: Period, by: str, scope: Q | None = None) -> list[dict]:
-    """Rows of {key, name, <metric>...} grouped by item or handling office, or by month."""
-    if by == "month":
+    """Rows of {key, name, <metric>...} grouped by item or handling office, or by month, quarter or year."""
+    if by in SPANS:
         out = []
-        for month in period.months():
-            row = summary(month, scope)
-            out.append({"key": f"{month.start:%Y-%m}", "name": f"{month.start:%Y年%m月}", "period": month, **row})
+        for part in period.months(SPANS[by]):
+            row = summary(part, scope)
+            out.append({"key": _span_key(part.start, by), "name": _span_name(part.start, by), "period": part, **row})
         return out
-    if by == "item":
-        group = {"key": F("item_versions__item__code"), "label": F("item_versions__name")}
-    elif by == "office":
-        group = {"key": F("handling_office__code"), "label": F("handling_office__name")}
-    else:
+    if by not in ("item", "office"):
         raise PeriodError("统计口径无效")
-    rows = _grouped(period, group, scope)
+    rows = _grouped(period, by, scope)
     return [{"key": key, **{k: rows[key][k] for k in METRIC_KEYS}, "name": rows[key]["name"]}
             for key in sorted(rows, key=lambda k: k or "") if any(rows[key][k] for k in METRIC_KEYS)]
+
+
+def _span_key(first: date, by: str) -> str:
+    return {"month": f"{first:%Y-%m}", "quarter": f"{first.year}-Q{(first.month - 1) // 3 + 1}"}.get(
+        by, str(first.year))
+
+
+def _span_name(first: date, by: str) -> str:
+    return {"month": f"{first:%Y年%m月}", "quarter": f"{first.year}年第{(first.month - 1) // 3 + 1}季度"}.get(
+        by, f"{first.year}年")
 
 
 # --- durations -------------------------------------------------------------------------------------------------
@@ -263,11 +325,12 @@ def item_durations(period: Period, scope: Q | None = None) -> list[dict]:
     rows = Case.objects.filter(ready_at__gte=start, ready_at__lt=end)
     if scope is not None:
         rows = rows.filter(scope)
-    grouped = rows.values(key=F("item_versions__item__code"), a=LocalDate("received_at"),
-                          b=LocalDate("ready_at")).annotate(n=Count("pk", distinct=True)).order_by()
+    grouped = list(rows.values(version=F("item_versions"), a=LocalDate("received_at"),
+                               b=LocalDate("ready_at")).annotate(n=Count("pk")).order_by())
+    codes = _versions({row["version"] for row in grouped})  # grouped by version id, as the figures (see _grouped)
     pairs: dict[str, list] = defaultdict(list)
     for row in grouped:
-        pairs[row["key"]].append((row["a"], row["b"], row["n"]))
+        pairs[codes[row["version"]][0]].append((row["a"], row["b"], row["n"]))
     out, w = [], _day_counter()
     for key in sorted(pairs):
         mean, p90, count = _weighted(pairs[key], w)
@@ -351,32 +414,13 @@ def urgings(period: Period, scope: Q | None = None) -> list[dict]:
 
 def ratings(period: Period, scope: Q | None = None) -> list[dict]:
     """Service ratings given in the period per handling office: count per level, bad ones, satisfaction rate."""
-    from .models import Level, Rating
+    from .ratings import figures
 
-    start, end = period.bounds()
-    rows = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
-    if scope is not None:
-        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
-    levels = {f"level_{v}": Count("pk", filter=Q(level=v)) for v in Level.values}
-    out = []
-    for row in rows.values(key=F("office__code"), name=F("office__name")).annotate(
-            count=Count("pk"), bad=Count("pk", filter=Q(level__in=Level.bad())), **levels).order_by("key"):
-        good = row["level_5"] + row["level_4"] + row["level_3"]
-        row["satisfaction"] = round(100 * good / row["count"], 1) if row["count"] else None
-        out.append(row)
-    return out
+    return figures(*period.bounds(), "division", scope)
 
 
 def staff_ratings(period: Period, scope: Q | None = None) -> list[dict]:
-    """Ratings per staff member who completed a step of the rated case (feeds the staff assessment)."""
-    from .models import Level
+    """Ratings per staff member who completed a step of the rated case (the same rows as the assessment page's)."""
+    from .ratings import figures
 
-    start, end = period.bounds()
-    rows = Task.objects.filter(state=TaskState.COMPLETED, completed_by__isnull=False,
-                               case__rating__rated_at__gte=start, case__rating__rated_at__lt=end)
-    if scope is not None:
-        rows = rows.filter(**{f"case__{k}": v for k, v in _case_scope_kwargs(scope)})
-    rows = rows.values(username=F("completed_by__username"), person=F("completed_by__full_name")).annotate(
-        count=Count("case", distinct=True),
-        bad=Count("case", distinct=True, filter=Q(case__rating__level__in=Level.bad()))).order_by("username")
-    return [{**row, "name": row["person"] or row["username"]} for row in rows]
+    return [{**row, "username": row["key"]} for row in figures(*period.bounds(), "staff", scope)]

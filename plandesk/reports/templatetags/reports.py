@@ -20,7 +20,7 @@ def drill(row: dict, metric: str, period, by: str):
         params["item"] = key
     elif key and by == "office":
         params["office"] = key
-    elif key and by == "month":
+    elif key and by in ("month", "quarter", "year"):
         month = row["period"]
         params.update({"from": month.start.isoformat(), "to": month.end.isoformat()})
     return format_html('<a href="{}?{}">{}</a>', reverse("reports:cases"), urlencode(params), value)
@@ -30,3 +30,15 @@ def drill(row: dict, metric: str, period, by: str):
 def cell(row: dict, key: str):
     value = row.get(key)
     return "—" if value is None else value
+
+
+@register.inclusion_tag("reports/assessment_ratings.html")
+def rating_panel(period, by: str):
+    """The service-rating panel of the supervision's assessment page: `period` is any object whose `bounds()` gives
+    [start, end) moments (supervision's month or quarter), `by` is "staff" or "division" (the page's own choice)."""
+    from plandesk.reports.ratings import LEVEL_COLUMNS, figures
+
+    by = by if by in ("staff", "division") else "staff"
+    rows = [{**row, "level_values": [row[key] for key, _label in LEVEL_COLUMNS]}
+            for row in figures(*period.bounds(), by)]
+    return {"rows": rows, "by": by, "levels": LEVEL_COLUMNS}

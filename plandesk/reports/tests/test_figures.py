@@ -194,3 +194,82 @@ def test_it_publishes_the_definitions_in_openapi(api):
     doc = api.get("/api/v1/openapi.json").json()
     text = doc["paths"]["/api/v1/reports/summary"]["get"]["description"]
     assert "on_time" in text and "overdue" in text and "pauses" in text
+
+
+def test_it_counts_per_quarter_and_year(history):
+    period = stats.Period(date(2026, 9, 1), date(2026, 11, 30))
+    quarters = stats.table(period, "quarter")
+    assert [(row["key"], row["name"]) for row in quarters] == [("2026-Q3", "2026年第3季度"),
+                                                              ("2026-Q4", "2026年第4季度")]
+    q3 = (datetime(2026, 9, 1, tzinfo=TZ), datetime(2026, 10, 1, tzinfo=TZ))  # the period starts in September
+    q4 = (datetime(2026, 10, 1, tzinfo=TZ), datetime(2026, 12, 1, tzinfo=TZ))  # and ends with November
+    for row, (lo, hi) in zip(quarters, (q3, q4), strict=True):
+        assert {k: row[k] for k in stats.METRIC_KEYS} == expected(history, lo, hi)
+    [year] = stats.table(period, "year")
+    assert year["key"] == "2026" and {k: year[k] for k in stats.METRIC_KEYS} == expected(
+        history, datetime(2026, 9, 1, tzinfo=TZ), datetime(2026, 12, 1, tzinfo=TZ))
+
+
+def test_it_counts_paused_cases_the_same_in_small_chunks(history, monkeypatch):
+    """The paused cases reach the figures' queries in chunks of ids; with chunks of two the counts still add up."""
+    period = stats.Period(START, END)
+    want = expected(history)
+    assert want["paused"] > 2
+    monkeypatch.setattr(stats, "PAUSED_CHUNK", 2)
+    assert stats.summary(period) == want
+    by_item = {row["key"]: row["paused"] for row in stats.table(period, "item")}
+    assert by_item == {code: expected([s for s in history if s.item == code])["paused"]
+                       for code in ("permit", "pipes", "rural") if code in by_item}
+    assert sum(by_item.values()) == want["paused"]  # one item per case here
+
+
+def _page_tables(html: str) -> dict[str, list[list[str]]]:
+    """Every table of the dashboard as rows of cell texts (links and markup stripped), header row included."""
+    import re
+
+    out = {}
+    for name, body in re.findall(r'<table class="data" id="(?:table-)?([\w-]+)">(.*?)</table>', html, re.S):
+        rows = []
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+            rows.append([re.sub(r"<[^>]+>", "", cell).strip()
+                         for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)])
+        out[name] = rows
+    return out
+
+
+def _same(value):
+    """A cell as a comparable value: numbers as numbers (a workbook gives 100.0 back as 100), nothing as "—"."""
+    if value is None:
+        return "—"
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def test_every_exported_sheet_equals_its_table_on_the_page(client, history, bureau):
+    """Export and dashboard agree: each sheet of the workbook, cell by cell, is the page's table of that name."""
+    import time_machine
+
+    from plandesk.reports.models import Rating
+
+    rated = [s.case for s in history if s.closed_at and s.closed_at < HI and not s.refused][:4]
+    for n, case in enumerate(rated):
+        case.refresh_from_db()  # seeded as closed by a plain update
+        with time_machine.travel(datetime(2026, 10, 20, 10, 0, tzinfo=TZ), tick=False):
+            Rating.give(case, [5, 1, 4, 2][n], "太慢" if n % 2 else "", "portal")
+    client.force_login(bureau["office"])
+    query = {"from": "2026-10-01", "to": "2026-10-31", "by": "office"}
+    page = _page_tables(client.get("/reports/", query).content.decode())
+    book = openpyxl.load_workbook(BytesIO(client.get("/reports/export.xlsx", query).content))
+    from plandesk.reports.export import TABLES
+
+    assert len(page) == len(TABLES) == len(book.sheetnames)
+    for name, title in TABLES.items():
+        sheet = [[_same(v) for v in row] for row in book[title].iter_rows(values_only=True)]
+        rows = [[_same(v) for v in row] for row in page[name]]
+        if len(rows) == 2 and len(rows[1]) == 1:  # the page's "no records" line: the sheet has the header only
+            rows = rows[:1]
+        assert sheet[1:] == rows, name  # sheet[0] is the title and period
+    assert len(page["ratings"]) == 1 + len({c.handling_office_id for c in rated})
+    assert len(page["pauses"]) > 1 and len(page["figures"]) > 2
