@@ -7,6 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from ninja import Router, Schema
+from pydantic import StrictInt
 
 from plandesk.cases.models import Case
 from plandesk.core.api_errors import ApiError
@@ -48,7 +49,7 @@ class CompleteIn(Schema):
     decision: str
     opinion: str = ""
     form: dict[str, Any] | None = None
-    version: int
+    version: StrictInt  # API.md: a number; "3" is refused (422), not read as 3
 
 
 class NextTasksOut(Schema):

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -309,7 +311,38 @@ def parsed_cached(xml: str) -> ParsedProcess:
 
 # --- running -----------------------------------------------------------------------------------------------------
 
+class _RunOnlyWorkflowConverter(BpmnWorkflowConverter):
+    """The top workflow without its process specs: plandesk keeps those as ProcessDefinition versions (the BPMN,
+    parsed once per process and version), so the stored JSON needs only the run. SpiffWorkflow's own format repeats
+    the specs in every save: a third of the serialization time and most of deserializing.
+
+    A JSON that still holds its specs (saved before, or by `dumps`) loads as SpiffWorkflow's own format."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, parsed: ParsedProcess | None = None):
+        if "spec" in dct:
+            return super().from_dict(dct)
+        if parsed is None:
+            raise ProcessError(["流程状态不含流程定义，须提供其所属的流程版本"])
+        # As BpmnWorkflowConverter.from_dict, with the specs of the instance's process version.
+        workflow = self.target_class(parsed.spec, parsed.subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+# Configured once per process (building a registry costs milliseconds).
 _serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+_run_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(
+    {**SPIFF_CONFIG, BpmnWorkflow: _RunOnlyWorkflowConverter}))
 
 
 def start(parsed: ParsedProcess, data: dict) -> BpmnWorkflow:
@@ -323,11 +356,20 @@ def start(parsed: ParsedProcess, data: dict) -> BpmnWorkflow:
 
 
 def dumps(wf: BpmnWorkflow) -> str:
+    """SpiffWorkflow's own JSON, specs included (loads without a process version)."""
     return _serializer.serialize_json(wf)
 
 
-def loads(state: str) -> BpmnWorkflow:
-    wf = _serializer.deserialize_json(state)
+def dumps_run(wf: BpmnWorkflow) -> str:
+    """The JSON plandesk stores: the run without the specs (load it with its ParsedProcess)."""
+    return _run_serializer.serialize_json(wf)
+
+
+def loads(state: str, parsed: ParsedProcess | None = None) -> BpmnWorkflow:
+    """A workflow from either JSON: SpiffWorkflow's own, or the run alone (which needs `parsed`, its process)."""
+    dct = json.loads(state)
+    _run_serializer.migrate(dct)
+    wf = _run_serializer.from_dict(dct, parsed=parsed)
     # The script engine is not part of the JSON: lend it again, restricted.
     wf.script_engine = script_engine()
     return wf

@@ -10,13 +10,13 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseEvent, CaseStatus, Outcome, PauseReason
-from plandesk.workflow import engine
+from plandesk.workflow import engine, rawsql
 from plandesk.workflow.models import (
     Decision,
     InstanceStatus,
@@ -183,7 +183,7 @@ def start_case(case: Case, *, actor=None, process_id: str | None = None) -> list
     with transaction.atomic():
         wf = engine.start(parsed, _case_data(case))
         # The engine JSON is written once: with the row (the task rows below do not change the engine).
-        instance = ProcessInstance.objects.create(case=case, definition=definition, state=engine.dumps(wf),
+        instance = ProcessInstance.objects.create(case=case, definition=definition, state=engine.dumps_run(wf),
                                                   next_timer_at=engine.next_timer_at(wf), revision=1)
         events: list[CaseEvent] = []
         created = _sync(instance, wf, parsed, actor=actor, events=events)
@@ -208,15 +208,17 @@ def _load(instance: ProcessInstance):
     cached = _live.pop(instance.pk, None) if ENGINE_CACHE else None
     if cached is not None and cached[0] == instance.state:
         return cached[1]
-    return engine.loads(instance.state)
+    return engine.loads(instance.state, parsed_definition(instance.definition))
 
 
 def _save(instance: ProcessInstance, wf) -> None:
-    instance.state = engine.dumps(wf)
+    instance.state = engine.dumps_run(wf)
     instance.next_timer_at = engine.next_timer_at(wf)
     instance.revision += 1
-    fields = ["state", "next_timer_at", "revision", "status", "completed_at"]
-    instance.save(update_fields=fields)
+    rawsql.execute(f"UPDATE {rawsql.table(ProcessInstance)} SET state = %s, next_timer_at = %s, revision = %s, "  # noqa: S608
+                   "status = %s, completed_at = %s WHERE id = %s",
+                   [instance.state, rawsql.dt_in(instance.next_timer_at), instance.revision, instance.status,
+                    rawsql.dt_in(instance.completed_at), instance.pk])
     _remember(instance, wf)
 
 
@@ -235,12 +237,38 @@ def _remember(instance: ProcessInstance, wf) -> None:
 
 # --- the task table ----------------------------------------------------------------------------------------------
 
-def _deadlines(case: Case, created_at: datetime, days: int, pauses=None) -> tuple[datetime, datetime]:
+# Deadlines of steps that start on a date, by (calendar token, settings, local date, days), for cases never paused.
+# The token is read in the same statement that locks the instance, so a calendar change (which gets a new token)
+# is seen exactly as the calendar module itself would see it, without its two token queries per step.
+_deadline_memo: dict[tuple, tuple[datetime, datetime]] = {}
+_DEADLINE_MEMO_MAX = 4096
+
+
+def _deadlines(case: Case, created_at: datetime, days: int, pauses=None,
+               calendar_token: str | None = None) -> tuple[datetime, datetime]:
+    from django.conf import settings
+
     from plandesk.workdays import calendar
 
     pauses = case.pause_intervals() if pauses is None else pauses
-    due = calendar.deadline(created_at, days, pauses)
-    return due, calendar.warn_at(created_at, due)
+    if pauses or not calendar_token:
+        due = calendar.deadline(created_at, days, pauses)
+        return due, calendar.warn_at(created_at, due)
+    start_day = calendar.local_date(created_at)
+    key = (calendar_token, settings.TIME_ZONE, calendar.office_hours_end(), calendar.yellow_lead_days(), start_day,
+           days)
+    hit = _deadline_memo.get(key)
+    if hit is None:
+        # Without pauses the due date depends on the start's date only; the yellow time is computed from the
+        # start of that day, and clamped to the real start below: warn_at's max(moment, start) then gives the same.
+        midnight = datetime.combine(start_day, datetime.min.time(), tzinfo=calendar.bureau_tz())
+        due = calendar.deadline(midnight, days)
+        hit = (due, calendar.warn_at(midnight, due))
+        if len(_deadline_memo) >= _DEADLINE_MEMO_MAX:
+            _deadline_memo.clear()
+        _deadline_memo[key] = hit
+    due, warn = hit
+    return due, min(max(warn, created_at), due)
 
 
 # Lane -> post resolutions, by (lane, office): they change only when an administrator edits posts or units, which
@@ -271,18 +299,24 @@ def _resolve_post(step: engine.StepSpec, case: Case):
 
 
 def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=None,
-          events: list[CaseEvent] | None = None) -> list[Task]:
+          events: list[CaseEvent] | None = None, calendar_token: str | None = None,
+          none_open: bool = False) -> list[Task]:
     """Make the task table match the engine: new ready user tasks get rows, rows no longer ready are cancelled.
 
-    History rows go to `events` (written together, in order, by the caller or before the case changes status)."""
+    History rows go to `events` (written together, in order, by the caller or before the case changes status).
+    `none_open`: the caller knows, under the instance's lock, that the instance has no open task rows now."""
     events = [] if events is None else events
     case = instance.case
     now = timezone.now()
     ready = {str(t.id): t for t in engine.ready_user_tasks(wf)}
-    open_rows = list(Task.objects.filter(instance=instance, state=TaskState.OPEN).values_list("pk", "spiff_id"))
+    tasks = rawsql.table(Task)
+    open_rows = [] if none_open else rawsql.fetchall(
+        f"SELECT id, spiff_id FROM {tasks} WHERE instance_id = %s AND state = %s",  # noqa: S608
+        [instance.pk, TaskState.OPEN.value])
     gone = [pk for pk, spiff_id in open_rows if spiff_id not in ready]
     if gone:
-        Task.objects.filter(pk__in=gone).update(state=TaskState.CANCELLED, completed_at=now, version=F("version") + 1)
+        rawsql.execute(f"UPDATE {tasks} SET state = %s, completed_at = %s, version = version + 1 WHERE id IN ("  # noqa: S608
+                       + ", ".join(["%s"] * len(gone)) + ")", [TaskState.CANCELLED.value, rawsql.dt_in(now), *gone])
     known = {spiff_id for _pk, spiff_id in open_rows}
     created = []
     pauses = None
@@ -294,14 +328,15 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
         step = parsed.steps.get(spiff_task.task_spec.name) or engine._step_from_spec(spiff_task.task_spec)
         post = _resolve_post(step, case)
         days = step.time_limit_days or (post.time_limit_days if post is not None and post.time_limit_days else 0)
-        due, warn = _deadlines(case, now, days, pauses) if days else (None, None)
-        task = Task.objects.create(
+        due, warn = _deadlines(case, now, days, pauses, calendar_token) if days else (None, None)
+        task = Task(
             case=case, instance=instance, spiff_id=spiff_id, step_id=step.id, name=step.name, lane=step.lane,
             post=post, office_id=post.unit_id if post is not None else case.handling_office_id,
             meeting_kind=step.meeting,
             on_timeout=step.on_timeout, created_at=now, limit_days=days, due_at=due, warn_at=warn,
             form_schema=step.form_schema,
         )
+        rawsql.insert([task], returning=True)  # no receivers listen to Task saves
         created.append(task)
         events.append(CaseEvent(case=case, kind=CaseEvent.Kind.STEP_STARTED, at=now, actor=None,
                                 summary=f"{step.name}（{post.name if post else step.lane}）",
@@ -318,8 +353,9 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
 
 
 def _write_events(events: list[CaseEvent]) -> None:
+    # One INSERT, as bulk_create would (which sends no post_save either), without the ORM's compiler.
     if events:
-        CaseEvent.objects.bulk_create(events)
+        rawsql.insert(events)
         events.clear()
 
 
@@ -393,21 +429,55 @@ def visible_cases(user):
     return Case.objects.filter(task_q).distinct()
 
 
-# The hot path reads only the columns it needs: each column costs the ORM time, and the case's site is a geometry.
-_TASK_COLUMNS = ("id", "case_id", "instance_id", "spiff_id", "step_id", "name", "lane", "post_id", "office_id",
-                 "assignee_id", "state", "meeting_kind", "claimed_at", "version", "form_schema", "post__code",
-                 "post__name")
-_INSTANCE_COLUMNS = ("id", "case_id", "definition_id", "state", "status", "completed_at", "revision",
-                     "next_timer_at", "definition__id", "definition__process_id", "definition__version",
-                     "definition__uploaded_at", "case__id", "case__number", "case__status",
-                     "case__handling_office_id", "case__received_at", "case__status_changed_at")
+# The hot path reads only the columns it needs, through the cursor (rawsql explains why); the case's site is a
+# geometry and is never read here.
+_TASK_LOAD = ("id", "case_id", "instance_id", "spiff_id", "step_id", "name", "lane", "post_id", "office_id",
+              "assignee_id", "state", "meeting_kind", "claimed_at", "version", "form_schema")
+_MAX_ID = 2**63 - 1
+
+
+def _load_task(where: str, params: list, *, user=None, order: str = "") -> tuple[Task | None, bool]:
+    """One task row (with its post's code and name) and whether `user` may work it, in one statement.
+
+    The permission is may_work's rule in SQL: the assignee once claimed, else a member of the post or the post's
+    substitute today."""
+    from plandesk.organization.models import Post, PostMembership, Substitute
+
+    may_sql, may_params = "NULL", []
+    if user is not None and user.is_authenticated and user.is_active:
+        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        may_sql = ("CASE WHEN t.assignee_id IS NOT NULL THEN t.assignee_id = %s ELSE t.post_id IS NOT NULL AND ("  # noqa: S608
+                   f"EXISTS (SELECT 1 FROM {rawsql.table(PostMembership)} m WHERE m.post_id = t.post_id "
+                   "AND m.user_id = %s) OR "
+                   f"EXISTS (SELECT 1 FROM {rawsql.table(Substitute)} s WHERE s.post_id = t.post_id "
+                   "AND s.substitute_id = %s AND s.starts_on <= %s AND s.ends_on >= %s)) END")
+        may_params = [user.pk, user.pk, user.pk, today, today]
+    columns = ", ".join(f"t.{name}" for name in _TASK_LOAD)
+    row = rawsql.fetchone(
+        f"SELECT {columns}, p.code, p.name, {may_sql} FROM {rawsql.table(Task)} t "  # noqa: S608
+        f"LEFT JOIN {rawsql.table(Post)} p ON p.id = t.post_id WHERE {where}{order} LIMIT 1", [*may_params, *params])
+    if row is None:
+        return None, False
+    values = dict(zip(_TASK_LOAD, row, strict=False))
+    values["claimed_at"] = rawsql.dt_out(values["claimed_at"])
+    values["form_schema"] = rawsql.json_out(values["form_schema"])
+    task = rawsql.from_db(Task, values)
+    if task.post_id is not None:
+        task.post = rawsql.from_db(Post, {"id": task.post_id, "code": row[-3], "name": row[-2]})
+    return task, bool(row[-1])
 
 
 def get_task_for(user, task_id: int, *, lock: bool = False) -> Task:
-    task = Task.objects.select_related("post").only(*_TASK_COLUMNS).filter(pk=task_id).first()
+    try:
+        task_id = int(task_id)
+    except (TypeError, ValueError):
+        raise NotFound("没有这个办理环节") from None
+    if not 0 < task_id <= _MAX_ID:  # beyond the column's range: no such row (PostgreSQL would refuse the value)
+        raise NotFound("没有这个办理环节")
+    task, may = _load_task("t.id = %s", [task_id], user=user)
     if task is None:
         raise NotFound("没有这个办理环节")
-    if not may_work(user, task):
+    if not may:
         raise NotAllowed("您不能办理这个环节")
     return task
 
@@ -445,8 +515,9 @@ def cases_waiting_for_meeting(kind: str, division=None):
 
 
 def meeting_task(case: Case, kind: str) -> Task | None:
-    return (Task.objects.filter(case=case, state=TaskState.OPEN, meeting_kind=kind).select_related("post")
-            .only(*_TASK_COLUMNS).first())
+    # Task's default ordering, as .first() would apply it.
+    return _load_task("t.case_id = %s AND t.state = %s AND t.meeting_kind = %s",
+                      [case.pk, TaskState.OPEN.value, str(kind)], order=" ORDER BY t.due_at, t.id")[0]
 
 
 def complete_meeting_task(case: Case, kind: str, decision: str, opinion: str, decided_by, meeting_ref: str = ""
@@ -557,12 +628,69 @@ def _previous_step(wf, spiff_id: str):
     return node
 
 
+def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
+    """The instance under its row lock, with what a completion needs of its definition and case, the calendar's
+    token (for the step deadlines) and how many of its task rows are open, in one statement.
+
+    Task rows open or close only under this lock (or when the instance is created), so the count holds until
+    commit."""
+    from plandesk.workdays.models import CalendarVersion
+
+    row = rawsql.fetchone(
+        "SELECT i.id, i.case_id, i.definition_id, i.state, i.status, i.completed_at, i.revision, i.next_timer_at, "  # noqa: S608
+        "d.process_id, d.version, d.uploaded_at, c.number, c.status, c.handling_office_id, c.received_at, "
+        f"c.status_changed_at, (SELECT token FROM {rawsql.table(CalendarVersion)} WHERE id = 1), "
+        f"(SELECT COUNT(*) FROM {rawsql.table(Task)} t WHERE t.instance_id = i.id AND t.state = %s) "
+        f"FROM {rawsql.table(ProcessInstance)} i "
+        f"JOIN {rawsql.table(ProcessDefinition)} d ON d.id = i.definition_id "
+        f"JOIN {rawsql.table(Case)} c ON c.id = i.case_id WHERE i.id = %s" + rawsql.for_update("i"),
+        [TaskState.OPEN.value, instance_id])
+    if row is None:
+        raise NotFound("没有这个流程实例")
+    dt = rawsql.dt_out
+    instance = rawsql.from_db(ProcessInstance, {
+        "id": row[0], "case_id": row[1], "definition_id": row[2], "state": row[3], "status": row[4],
+        "completed_at": dt(row[5]), "revision": row[6], "next_timer_at": dt(row[7])})
+    instance.definition = rawsql.from_db(ProcessDefinition, {
+        "id": row[2], "process_id": row[8], "version": row[9], "uploaded_at": dt(row[10])})
+    instance.case = rawsql.from_db(Case, {
+        "id": row[1], "number": row[11], "status": row[12], "handling_office_id": row[13], "received_at": dt(row[14]),
+        "status_changed_at": dt(row[15])})
+    return instance, row[16] or "", row[17]
+
+
+def _audit(action: str, obj, *, before: dict | None, after: dict | None, summary: str, actor) -> None:
+    """`audit.services.record` on the hot path: the same event, the same hash (Event.compute_hash) and the same
+    chain-head lock, in three plain statements instead of five ORM ones and a savepoint (the caller's transaction
+    is the unit here: nothing catches a failure half-way)."""
+    from plandesk.audit.context import current_actor
+    from plandesk.audit.models import ChainHead, Event
+    from plandesk.audit.services import _json_roundtrip, _object_ref
+
+    heads = rawsql.table(ChainHead)
+    head = rawsql.fetchone(f"SELECT h.last_hash FROM {heads} h WHERE h.id = 1" + rawsql.for_update("h"))  # noqa: S608
+    if head is None:  # the chain's first event: audit creates its head row
+        record(action, obj, before=before, after=after, summary=summary, actor=actor)
+        return
+    ctx = current_actor()
+    user = actor if actor is not None else ctx.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    object_type, object_id = _object_ref(obj)
+    event = Event(at=timezone.now(), actor=user,
+                  actor_name=(user.username if user is not None else ctx.name or "system")[:150], action=action,
+                  object_type=object_type, object_id=object_id, summary=summary[:300],
+                  before=_json_roundtrip(before), after=_json_roundtrip(after), ip=ctx.ip, prev_hash=head[0])
+    event.hash = event.compute_hash()
+    rawsql.insert([event], returning=True)
+    rawsql.execute(f"UPDATE {heads} SET last_hash = %s, last_event_id = %s WHERE id = 1", [event.hash, event.pk])  # noqa: S608
+
+
 def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, version: int, *,
               meeting_ref: str = "", stored_decision: str | None = None, lapsed: bool = False) -> list[Task]:
     now = timezone.now()
     with transaction.atomic():
-        instance = (ProcessInstance.objects.select_for_update(of=("self",)).select_related("definition", "case")
-                    .only(*_INSTANCE_COLUMNS).get(pk=task.instance_id))
+        instance, calendar_token, open_count = _lock_instance(task.instance_id)
         if instance.case.status != CaseStatus.IN_PROGRESS:
             raise Conflict("案卷不在办理中（暂停计时或已办结），不能办理", case_status=instance.case.status)
         wf = _load(instance)
@@ -571,13 +699,15 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
             previous = _previous_step(wf, task.spiff_id)
             if previous is None:
                 raise InvalidInput("这是第一个环节，没有可退回的上一步")
-        updated = Task.objects.filter(pk=task.pk, version=version, state=TaskState.OPEN).update(
-            state=TaskState.LAPSED if lapsed else TaskState.COMPLETED,
-            version=F("version") + 1, completed_at=now, completed_by=None if lapsed else user,
-            assignee_id=task.assignee_id if (task.assignee_id or lapsed) else user.pk,
-            claimed_at=task.claimed_at or now, decision=stored_decision or decision, opinion=opinion,
-            form_data=form, draft=None, meeting_ref=meeting_ref[:100],
-        )
+        # Compare-and-set on (version, open): of concurrent completions exactly one changes the row.
+        updated = rawsql.execute(
+            f"UPDATE {rawsql.table(Task)} SET state = %s, version = version + 1, completed_at = %s, "  # noqa: S608
+            "completed_by_id = %s, assignee_id = %s, claimed_at = %s, decision = %s, opinion = %s, form_data = %s, "
+            "draft = NULL, meeting_ref = %s WHERE id = %s AND version = %s AND state = %s",
+            [(TaskState.LAPSED if lapsed else TaskState.COMPLETED).value, rawsql.dt_in(now),
+             None if lapsed else user.pk, task.assignee_id if (task.assignee_id or lapsed) else user.pk,
+             rawsql.dt_in(task.claimed_at or now), str(stored_decision or decision), opinion, rawsql.json_in(form),
+             meeting_ref[:100], task.pk, version, TaskState.OPEN.value])
         if updated != 1:
             raise Conflict("该环节已办结或已被他人更新，请刷新后再办理")
         parsed = parsed_definition(instance.definition)
@@ -599,10 +729,12 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
                             detail=opinion, data={"task": task.pk, "decision": stored_decision or decision,
                                                   "post": task.post.code if task.post_id else task.lane,
                                                   "meeting": meeting_ref})]
-        created = _sync(instance, wf, parsed, actor=user, events=events)
+        # The row just completed was open: when it was the only one, no other needs reading.
+        created = _sync(instance, wf, parsed, actor=user, events=events, calendar_token=calendar_token,
+                        none_open=open_count == 1)
         _write_events(events)
         _save(instance, wf)
-        record("workflow.task_lapsed" if lapsed else "workflow.task_completed", task,
+        _audit("workflow.task_lapsed" if lapsed else "workflow.task_completed", task,
                before={"state": TaskState.OPEN, "version": version},
                after={"state": TaskState.LAPSED if lapsed else TaskState.COMPLETED, "decision": stored_decision
                       or decision, "post": task.post.code if task.post_id else task.lane},
@@ -790,6 +922,7 @@ def run_due_timers(now: datetime | None = None) -> int:
             _save(instance, wf)
             count += 1
     return count
+
 
 def catch_signal(case: Case, name: str, *, label: str = "") -> bool:
     """An outside BPMN signal for the case's process (publicity sends `publicity_ended` from the worker): the events

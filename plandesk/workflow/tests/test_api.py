@@ -68,6 +68,26 @@ def test_it_answers_409_for_a_completed_task_or_a_stale_version(bureau, api_as):
     assert case.tasks.count() == 2  # nothing more happened
 
 
+def test_it_refuses_a_body_outside_the_contract_and_changes_nothing(bureau, api_as):
+    case = bureau.new_case("permit")
+    task = open_task(case)
+    client = api_as(bureau["handler1"])
+    url = f"/api/v1/tasks/{task.pk}/complete"
+    for body, status, field in [
+        ({"decision": "approve", "form": REVIEW_FORM}, 422, "version"),  # the version is part of the contract
+        ({"decision": "approve", "form": REVIEW_FORM, "version": "1"}, 422, "version"),  # a number, not text
+        ({"decision": "approve", "form": [1], "version": 1}, 422, "form"),
+        ({"decision": "approved", "form": REVIEW_FORM, "version": 1}, 400, "decision"),
+    ]:
+        response = client.post(url, body)
+        assert response.status_code == status, (body, response.content)
+        assert response.json()["error"] == "invalid" and response.json()["message"]
+        assert field in response.content.decode()
+    task.refresh_from_db()
+    assert (task.state, task.version) == (TaskState.OPEN, 1)
+    assert client.post("/api/v1/tasks/999999999/complete", {"decision": "approve", "version": 1}).status_code == 404
+
+
 def test_it_rejects_an_invalid_form_naming_the_field(bureau, api_as):
     case = bureau.new_case("permit")
     task = open_task(case)

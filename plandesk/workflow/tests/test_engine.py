@@ -64,3 +64,18 @@ def test_it_refuses_import_at_run_time_too(db):
         env.evaluate("__import__('os')", {})
     with pytest.raises(NameError):
         env.evaluate("globals()", {})
+
+
+def test_it_stores_the_run_without_the_specs_and_still_reads_spiffworkflows_own_json(db):
+    parsed = engine.parse_process(SCRIPT_PROCESS.format(script="n = 1"))
+    wf = engine.start(parsed, {"case": {"items": []}})
+    full, run = engine.dumps(wf), engine.dumps_run(wf)
+    assert '"spec"' in full and '"spec":' not in run and len(run) < len(full)
+    # Both restore to the same run: the run-only JSON with its process version, SpiffWorkflow's own JSON alone.
+    from_run, from_full = engine.loads(run, parsed), engine.loads(full)
+    assert engine.dumps_run(from_run) == engine.dumps_run(from_full) == run
+    task = engine.ready_user_tasks(from_run)[0]
+    engine.run_user_task(from_run, str(task.id), {"decision": "approve"})
+    assert from_run.is_completed()
+    with pytest.raises(engine.ProcessError):
+        engine.loads(run)

@@ -37,9 +37,9 @@ def engine_mode(request, monkeypatch, django_capture_on_commit_callbacks):
     mode.loads = []
     real_loads = engine.loads
 
-    def counting_loads(state):
+    def counting_loads(state, parsed=None):
         mode.loads.append(1)
-        return real_loads(state)
+        return real_loads(state, parsed)
 
     monkeypatch.setattr(engine, "loads", counting_loads)
     monkeypatch.setattr(services, "ENGINE_CACHE", mode == "live")
@@ -73,7 +73,8 @@ def work(case, decisions: dict[str, str] | None = None, restore: bool = False, s
             instance = ProcessInstance.objects.get(case=case)
             from plandesk.workflow import engine
 
-            instance.state = engine.dumps(engine.loads(instance.state))
+            parsed = services.parsed_definition(instance.definition)
+            instance.state = engine.dumps_run(engine.loads(instance.state, parsed))
             instance.save(update_fields=["state"])
         decision = decisions.get(task.step_id, "approve")
         with STEP_CONTEXT() if STEP_CONTEXT else nullcontext():
@@ -118,7 +119,8 @@ def test_it_runs_parallel_approval_in_two_divisions_and_keeps_both_opinions(bure
     assert steps[2:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
     from plandesk.workflow import engine
 
-    data = engine.loads(ProcessInstance.objects.get(case=case).state).last_task.data
+    instance = ProcessInstance.objects.get(case=case)
+    data = engine.loads(instance.state, services.parsed_definition(instance.definition)).last_task.data
     assert data["site_review_opinion"] == "选址意见审查意见"
     assert data["design_review_opinion"] == "设计方案审查意见"
     assert data["site_review_form"] == {"conformity": "符合"}

@@ -1,0 +1,98 @@
+"""Plain statements for the completion hot path.
+
+A completion is a dozen small statements; through the ORM each cost ~0.3–0.5 ms of Python (query building,
+compiling, model instances), through the cursor ~0.02 ms. These helpers keep the statements portable between
+SQLite and PostgreSQL by letting Django's own field adapters prepare the values, so what is written here is what
+the ORM would have written (same datetime text on SQLite, same jsonb on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def for_update(alias: str) -> str:
+    """Row lock clause: PostgreSQL locks the row; SQLite needs none (`BEGIN IMMEDIATE` holds the write lock)."""
+    return f" FOR UPDATE OF {alias}" if connection.features.has_select_for_update_of else ""
+
+
+def fetchone(sql: str, params=()) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetchall(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute(sql: str, params=()) -> int:
+    """Run one statement; the number of rows it changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def dt_in(value: datetime | None):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def dt_out(value) -> datetime | None:
+    """A datetime as the cursor hands it back (SQLite: naive UTC, maybe text; PostgreSQL: aware)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def json_in(value):
+    return None if value is None else connection.ops.adapt_json_value(value, None)
+
+
+def json_out(value):
+    # Django has psycopg hand jsonb back as text (JSONField decodes it); SQLite stores text.
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def from_db(model, values: dict):
+    """A model instance from some of its columns (the others deferred, as `.only()` would leave them)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def insert(objs: list, *, returning: bool = False) -> None:
+    """INSERT model instances of one model in one statement, values prepared by their fields as `save` would.
+
+    With `returning`, one statement per row (RETURNING's row order is not promised for multi-row inserts) and
+    each instance gets its primary key."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    prefix = f"INSERT INTO {table(model)} ({columns}) VALUES "  # noqa: S608
+    with connection.cursor() as cursor:
+        if not returning:
+            cursor.execute(prefix + ", ".join([row] * len(rows)), [v for values in rows for v in values])
+            return
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        for obj, values in zip(objs, rows, strict=True):
+            cursor.execute(f"{prefix}{row} RETURNING {pk}", values)
+            obj.pk = cursor.fetchone()[0]
+            obj._state.adding = False
+            obj._state.db = connection.alias
