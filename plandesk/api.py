@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -59,6 +61,13 @@ def _validation_error(request: HttpRequest, exc: ValidationError):
         fields.append({"field": ".".join(loc), "message": err.get("msg", "")})
     names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
     return error_response(422, "invalid", f"输入有误：{names}", fields=fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig):
+    # Without this, Django's HTML "Bad Request" page would answer a JSON client.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return error_response(413, "too_large", f"请求内容过大（上限 {limit} MB）")
 
 
 @api.exception_handler(HttpError)

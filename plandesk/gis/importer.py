@@ -42,6 +42,9 @@ WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape")
 # A repair is safe when it moves a polygon's area by at most this share.
 SAFE_REPAIR_SHARE = 0.01
 MAX_MESSAGES = 50
+MAX_UNZIPPED = 4 * 1024 * 1024 * 1024  # a zipped Shapefile's members together, once unpacked
+MAX_ZIP_RATIO = 200
+MAX_FEATURE_VERTICES = 200_000
 BATCH_SIZE = 2000
 # After a big load, PostgreSQL's planner needs fresh statistics: with stale ones it ANDed the GiST index with the
 # B-tree on retired_in (1M rows) and a street-level map view took 230 ms instead of a few.
@@ -138,8 +141,17 @@ def _area_extent(srid: int) -> tuple[float, float, float, float]:
 def _open_ogr(path: Path, report: ImportReport, source_layer: str | None):
     target = str(path)
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            shapes = [name for name in archive.namelist() if name.lower().endswith(".shp")]
+        try:
+            with zipfile.ZipFile(path) as archive:
+                shapes = [name for name in archive.namelist() if name.lower().endswith(".shp")]
+                unpacked = sum(info.file_size for info in archive.infolist())
+                packed = sum(info.compress_size for info in archive.infolist()) or 1
+        except zipfile.BadZipFile as exc:
+            raise ImportRefused(f"压缩包 {path.name} 已损坏或不完整") from exc
+        # Real layers pack 2-20 times; a zip of zeros packs ~1000 times (a zip bomb): refused before GDAL reads it.
+        if unpacked > MAX_UNZIPPED or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_ZIP_RATIO):
+            raise ImportRefused(f"压缩包 {path.name} 解压后过大（{unpacked / 1048576:.0f} MB，"
+                                f"压缩比 {unpacked / packed:.0f}:1），疑为压缩炸弹，已拒绝")
         if len(shapes) != 1:
             raise ImportRefused(f"压缩包中应恰好有一个 .shp 文件，实际有 {len(shapes)} 个")
         target = f"/vsizip/{path}/{shapes[0]}"
@@ -495,6 +507,9 @@ class Importer:
                 return self._refuse(report, record.number, f"坐标转换失败（{exc}）")
         if not self.allow_outside_area and not self._inside_area(geom.extent):
             return self._refuse(report, record.number, "坐标超出本局坐标系的适用区域（坐标系是否写错？）")
+        if geom.point_count > MAX_FEATURE_VERTICES:  # one feature of 10⁶ points would stall every map that shows it
+            return self._refuse(report, record.number,
+                                f"点数过多（{geom.point_count} 个，单个要素最多 {MAX_FEATURE_VERTICES} 个）")
         wkb = _as_multi_wkb(bytes(geom.wkb), geom.geom_type.num, self.field_type)
         try:
             geom = GEOSGeometry(memoryview(wkb), self.geom_field.srid)

@@ -64,7 +64,7 @@ class AttendeeOut(Schema):
     presence: str
 
 
-class ItemOut(Schema):
+class AgendaItemOut(Schema):  # not ItemOut: the catalogue has one, and OpenAPI names must differ
     case_number: str
     project_name: str
     position: int
@@ -88,7 +88,7 @@ class MeetingOut(Schema):
     quorum_rule: str
     has_quorum: bool
     attendance: list[AttendeeOut]
-    agenda: list[ItemOut]
+    agenda: list[AgendaItemOut]
 
 
 def _raise(exc: services.MeetingError):

@@ -18,6 +18,10 @@ from django.contrib.gis.geos import GEOSGeometry, LinearRing, LineString, MultiP
 from plandesk.gis.geometry import GeometryError, to_geojson
 
 MAX_SITE_FILE = 5 * 1024 * 1024
+# A site's Shapefile is a few kilobytes: more than this once unpacked, or packed tighter than this ratio, is a zip bomb
+# (a 5 MB zip of zeros inflates to gigabytes), refused before anything is extracted.
+MAX_SITE_UNZIPPED = 50 * 1024 * 1024
+MAX_ZIP_RATIO = 200
 
 
 def _as_geojson(polygons: list[Polygon], srid: int) -> dict:
@@ -121,6 +125,11 @@ def from_upload(upload) -> dict:
                     shp = [n for n in archive.namelist() if n.lower().endswith(".shp") and ".." not in n]
                     if not shp:
                         raise GeometryError("压缩包中没有 .shp 文件")
+                    unpacked = sum(info.file_size for info in archive.infolist())
+                    packed = sum(info.compress_size for info in archive.infolist()) or 1
+                    if unpacked > MAX_SITE_UNZIPPED or (unpacked > 1048576 and unpacked / packed > MAX_ZIP_RATIO):
+                        raise GeometryError(f"压缩包解压后过大（{unpacked / 1048576:.0f} MB），不像用地范围的 "
+                                            "Shapefile，已拒绝")
                     archive.extractall(tmp, members=[n for n in archive.namelist() if ".." not in n
                                                      and not n.startswith("/")])
             except zipfile.BadZipFile as exc:

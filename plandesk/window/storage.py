@@ -71,7 +71,17 @@ def check(upload) -> str:
     kind = detect_kind(head)
     if kind is None:
         raise FileRefused(f"“{name}”的内容不是 PDF、JPG、PNG、DWG 或 DXF 文件（按文件内容判断，与扩展名无关）")
+    if kind == "pdf" and b"%%EOF" not in _tail(upload, 1024):
+        # Every complete PDF ends with %%EOF; a scan cut short in transfer does not, and could not be opened later.
+        raise FileRefused(f"“{name}”不完整或已损坏（PDF 文件缺少结尾），请重新扫描或上传")
     return kind
+
+
+def _tail(upload, size: int) -> bytes:
+    upload.seek(max(0, upload.size - size))
+    tail = upload.read(size)
+    upload.seek(0)
+    return tail
 
 
 def store(upload, kind: str):
