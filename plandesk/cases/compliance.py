@@ -207,6 +207,70 @@ def report_pdf(check: ComplianceCheck) -> bytes:
     return data
 
 
+MAP_COLOURS = {"site": "#c62828", "parcel": "#d4774a", "conflict": "#7b1fa2"}
+
+
+def site_map(check: ComplianceCheck, width_mm: float = 170, height_mm: float = 100):
+    """The site, its parcels and the conflicts drawn to scale (the bureau's CRS), clipped to a frame around the site."""
+    import json as jsonlib
+
+    from django.contrib.gis.geos import GEOSGeometry, Polygon
+    from reportlab.graphics.shapes import Drawing, PolyLine, Rect, String
+    from reportlab.graphics.shapes import Polygon as Shape
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    from plandesk.core.pdf import register_font
+    from plandesk.gis.geometry import transformed
+
+    site = check.case.site
+    width, height = width_mm * mm, height_mm * mm
+    xmin, ymin, xmax, ymax = site.extent
+    span = max(xmax - xmin, (ymax - ymin) * width / height) * 1.5 or 1.0
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    frame = Polygon.from_bbox((cx - span / 2, cy - span * height / width / 2, cx + span / 2,
+                               cy + span * height / width / 2))
+    frame.srid = site.srid
+    scale = width / span
+    fx, fy = frame.extent[:2]
+    drawing = Drawing(width, height)
+    drawing.add(Rect(0, 0, width, height, strokeColor=colors.grey, fillColor=None, strokeWidth=0.5))
+
+    def points(coords):
+        return [v for x, y in coords for v in ((x - fx) * scale, (y - fy) * scale)]
+
+    def draw(geom, role):
+        geom = geom.intersection(frame)
+        colour = colors.HexColor(MAP_COLOURS[role])
+        parts = list(geom) if geom.geom_type.startswith(("Multi", "GeometryCollection")) else [geom]
+        for part in parts:
+            if part.geom_type == "Polygon":
+                drawing.add(Shape(points(part.exterior_ring.coords), strokeColor=colour, strokeWidth=1.5
+                                  if role == "site" else 0.8, fillColor=colour, fillOpacity=0.15))
+            elif part.geom_type == "LineString":
+                drawing.add(PolyLine(points(part.coords), strokeColor=colour, strokeWidth=1.2))
+
+    def shape(geojson):
+        geom = GEOSGeometry(jsonlib.dumps(geojson))
+        geom.srid = 4326
+        return transformed(geom, site.srid)
+
+    for parcel in check.result.get("parcels", []):
+        if parcel.get("geometry"):
+            draw(shape(parcel["geometry"]), "parcel")
+            centre = shape(parcel["geometry"]).intersection(frame).point_on_surface
+            if not centre.empty:
+                drawing.add(String((centre.x - fx) * scale, (centre.y - fy) * scale, parcel["code"],
+                                   fontName=register_font(), fontSize=7, fillColor=colors.HexColor("#7a3b1d")))
+    for conflict in conflicts_for(check, None):
+        if conflict.get("geometry"):
+            draw(shape(conflict["geometry"]), "conflict")
+    draw(site, "site")
+    ratio = round(mm * 1000 / scale, -1)  # metres of ground per metre of paper
+    drawing.add(String(4, 4, f"比例尺约 1:{ratio:,.0f}", fontName=register_font(), fontSize=7))
+    return drawing
+
+
 def render_report(check: ComplianceCheck) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
@@ -235,6 +299,9 @@ def render_report(check: ComplianceCheck) -> bytes:
             ("所用数据版本", "、".join(f"{k} 第 {v} 版" for k, v in sorted(check.layer_versions.items())) or "—"),
             ("结论", check.get_verdict_display()),
         ]),
+        pdf.spacer(),
+        site_map(check),
+        pdf.para("红：用地范围；橙：控规地块；紫：冲突（受限图层要素不绘出）。", "small"),
         pdf.para("一、涉及的控规地块", "heading"),
         grid(["地块编号", "用地性质", "重叠面积（㎡）", "占用地比例"],
              [[p["code"], f"{p['land_use']} {p['land_use_name']}", f"{p['overlap_area_m2']:,.2f}", f"{p['share']:.2%}"]

@@ -124,6 +124,7 @@ def test_it_shows_the_panel_reruns_from_the_workspace_and_serves_the_report(city
     assert pdf["Content-Type"] == "application/pdf"
     text = extract_text(pdf.content)
     assert "用地合规性审查报告" in text and case.number in text and "占压道路红线" in text
+    assert "比例尺约 1:" in text  # the map drawn above the tables
     parcel = case.compliance_checks.get(number=2).result["parcels"][0]["code"]
     assert parcel in text
     assert ComplianceCheck.objects.get(case=case, number=2).report_pdf  # kept on the case file
