@@ -385,6 +385,22 @@ def check_completion(task: Task) -> None:
 
 
 def withdraw_stale_drafts() -> int:
-    """Drafts whose task is no longer open need no notice any more."""
-    stale = UrgingNotice.objects.filter(status=NoticeStatus.DRAFT).exclude(task__state=TaskState.OPEN)
-    return stale.update(status=NoticeStatus.WITHDRAWN)
+    """Drafts that need no notice any more: the step finished, or its deadline moved later (a resumed case) and it
+    is not overdue now (should the new deadline pass, a notice is drafted for that one). Each withdrawal is claimed
+    by compare-and-set and audited."""
+    from django.db.models import F
+
+    stale = UrgingNotice.objects.filter(status=NoticeStatus.DRAFT).filter(
+        ~Q(task__state=TaskState.OPEN) | (Q(task__due_at__gt=F("due_at")) & ~Q(task__light=Light.RED)))
+    withdrawn = 0
+    for notice in stale.select_related("case", "task"):
+        with transaction.atomic():
+            if UrgingNotice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).update(
+                    status=NoticeStatus.WITHDRAWN) != 1:
+                continue
+            reason = "环节已办结" if notice.task.state != TaskState.OPEN else "期限已顺延，不再超期"
+            record("supervision.notice_withdrawn", notice, before={"status": NoticeStatus.DRAFT},
+                   after={"status": NoticeStatus.WITHDRAWN, "reason": reason},
+                   summary=f"{notice.case.number} {notice.task.name} 催办通知书草稿撤销：{reason}")
+            withdrawn += 1
+    return withdrawn

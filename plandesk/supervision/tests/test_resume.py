@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from plandesk.audit.models import Event
 from plandesk.notifications.models import Notification
 from plandesk.supervision.jobs import supervision_lights, supervision_reminders
-from plandesk.supervision.models import LightChange, UrgingNotice
+from plandesk.supervision.models import LightChange, NoticeStatus, UrgingNotice
 from plandesk.workdays.signals import calendar_changed
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import Light, Task, TaskState
@@ -98,15 +99,19 @@ def test_a_resume_that_moves_the_deadline_later_records_the_way_back(bureau):
         paused.refresh_from_db()
         assert paused.due_at == first_due + timedelta(days=3)
         assert paused.light == Light.YELLOW
-        assert worker_round() == 1  # the recorded change acted on (nothing to send for red → yellow)
+        assert worker_round() == 2  # the recorded change acted on (nothing to send), the stale draft withdrawn
+        assert worker_round() == 0
+        withdrawn = UrgingNotice.objects.get(task=paused, due_at=first_due)
+        assert withdrawn.status == NoticeStatus.WITHDRAWN
+        assert Event.objects.filter(action="supervision.notice_withdrawn", object_id=str(withdrawn.pk)).count() == 1
     assert list(LightChange.objects.filter(task=paused).order_by("id").values_list("from_light", "to_light")) == [
         (Light.GREEN, Light.RED), (Light.RED, Light.YELLOW)]
     assert not Notification.objects.filter(kind="supervision.yellow").exists()
     with time_machine.travel(paused.due_at + timedelta(minutes=1), tick=False):
         assert worker_round() == 2
         assert worker_round() == 0
-    assert list(UrgingNotice.objects.filter(task=paused).order_by("due_at").values_list("due_at", flat=True)) == [
-        first_due, paused.due_at]
+    assert list(UrgingNotice.objects.filter(task=paused).order_by("due_at").values_list("due_at", "status")) == [
+        (first_due, NoticeStatus.WITHDRAWN), (paused.due_at, NoticeStatus.DRAFT)]
 
 
 def test_a_calendar_change_recolours_with_records_too(bureau):
