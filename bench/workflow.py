@@ -3,11 +3,14 @@
 Each completion is one call of plandesk.workflow.services (complete_task or complete_meeting_task): one
 transaction that locks the instance, checks and bumps the task's version, runs the engine, writes the engine JSON
 once, creates the next task rows with their deadlines, and writes the history and audit rows.
-The bare figure is the same step in SpiffWorkflow alone: deserialize the JSON, run the task, serialize.
+The bare figure is the same step in SpiffWorkflow alone, taken right before the persisted one (paired, so both see
+the same load on a shared machine): deserialize SpiffWorkflow's own JSON of that state, run the task, serialize.
 
 Run (a fresh database each time; the default is a SpatiaLite file in /tmp):
     .venv/bin/python bench/workflow.py --db spatialite [--completions 10000]
     .venv/bin/python bench/workflow.py --db postgis    [--completions 10000]
+Options: --breakdown (CPU per part of a completion), --queries (the SQL of one case's five completions),
+--profile (cProfile by CPU time), --no-cache (deserialize on every completion), --bare-samples N (default 2000).
 """
 
 from __future__ import annotations
@@ -124,6 +127,7 @@ def bare_step(state: str, spiff_id: str, step_id: str) -> tuple[float, float]:
 
 
 latencies, cpu, bare, bare_cpu, sizes, done = [], [], [], [], [], 0
+by_step: dict[str, tuple[list[float], list[float]]] = {}  # step -> (persisted CPU, bare CPU)
 load_start = os.getloadavg()[0]
 print(f"{args.db}: {args.completions} completions (engine cache {'off' if args.no_cache else 'on'}) ...", flush=True)
 if args.queries:
@@ -201,12 +205,14 @@ for case in cases:
             wall_s, cpu_s = bare_step(full, task.spiff_id, task.step_id)
             bare.append(wall_s)
             bare_cpu.append(cpu_s)
+            by_step.setdefault(task.step_id, ([], []))[1].append(cpu_s)
             if profiler is not None:
                 profiler.enable()
         started, cpu_started = time.perf_counter(), time.process_time()
         complete_one(task)
         latencies.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
+        by_step.setdefault(task.step_id, ([], []))[0].append(cpu[-1])
         done += 1
         if args.breakdown:
             for label in set(current) | set(parts):
@@ -237,6 +243,10 @@ full_kb = statistics.median(f for _r, f in sizes) / 1024
 load = f"{load_start:.1f}–{os.getloadavg()[0]:.1f}"
 print(f"{args.db}: loop wall {wall:.1f} s ({done / wall:.0f}/s with the bench's own task lookups and bare samples); "
       f"completions alone {done / sum(latencies):.0f}/s; CPU p95 {cpu_p95:.2f} ms")
+for step, (persisted, bare_s) in by_step.items():
+    if persisted and bare_s:
+        p_med, b_med = statistics.median(persisted) * 1000, statistics.median(bare_s) * 1000
+        print(f"    {step:22} CPU median persisted {p_med:6.2f} ms, bare {b_med:5.2f} ms, {p_med / b_med:4.1f}×")
 print("| backend | engine cache | completions | throughput | median | p95 | bare median | bare p95 | ratio (wall) "
       "| CPU median: persisted / bare | ratio (CPU) | engine JSON: stored / SpiffWorkflow's | load avg |")
 print(f"| {args.db} | {'off' if args.no_cache else 'on'} | {done} | {done / sum(latencies):.0f}/s | {med:.2f} ms "

@@ -11,8 +11,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.dateparse import parse_datetime
+
+_statements: dict[tuple[str, str], str] = {}
+
+
+def statement(key: str, build) -> str:
+    """A statement's text, built once per database vendor (quoting and lock clauses differ)."""
+    cache_key = (connection.vendor, key)
+    sql = _statements.get(cache_key)
+    if sql is None:
+        sql = _statements[cache_key] = build()
+    return sql
 
 
 def table(model) -> str:
@@ -80,19 +91,25 @@ def insert(objs: list, *, returning: bool = False) -> None:
     each instance gets its primary key."""
     if not objs:
         return
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each attribute of the proxy is a thread-local look-up
     model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
-    prefix = f"INSERT INTO {table(model)} ({columns}) VALUES "  # noqa: S608
-    with connection.cursor() as cursor:
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields] for obj in objs]
+    with db.cursor() as cursor:
         if not returning:
+            prefix = statement(f"insert {model._meta.label}", lambda: _insert_prefix(db, model, fields))
             cursor.execute(prefix + ", ".join([row] * len(rows)), [v for values in rows for v in values])
             return
-        pk = connection.ops.quote_name(model._meta.pk.column)
+        one = statement(f"insert returning {model._meta.label}", lambda: (
+            f"{_insert_prefix(db, model, fields)}{row} RETURNING {db.ops.quote_name(model._meta.pk.column)}"))
         for obj, values in zip(objs, rows, strict=True):
-            cursor.execute(f"{prefix}{row} RETURNING {pk}", values)
+            cursor.execute(one, values)
             obj.pk = cursor.fetchone()[0]
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = db.alias
+
+
+def _insert_prefix(db, model, fields) -> str:
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    return f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608

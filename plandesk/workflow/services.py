@@ -215,8 +215,9 @@ def _save(instance: ProcessInstance, wf) -> None:
     instance.state = engine.dumps_run(wf)
     instance.next_timer_at = engine.next_timer_at(wf)
     instance.revision += 1
-    rawsql.execute(f"UPDATE {rawsql.table(ProcessInstance)} SET state = %s, next_timer_at = %s, revision = %s, "  # noqa: S608
-                   "status = %s, completed_at = %s WHERE id = %s",
+    rawsql.execute(rawsql.statement("save instance", lambda: (
+        f"UPDATE {rawsql.table(ProcessInstance)} SET state = %s, next_timer_at = %s, revision = %s, "  # noqa: S608
+        "status = %s, completed_at = %s WHERE id = %s")),
                    [instance.state, rawsql.dt_in(instance.next_timer_at), instance.revision, instance.status,
                     rawsql.dt_in(instance.completed_at), instance.pk])
     _remember(instance, wf)
@@ -310,8 +311,8 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
     now = timezone.now()
     ready = {str(t.id): t for t in engine.ready_user_tasks(wf)}
     tasks = rawsql.table(Task)
-    open_rows = [] if none_open else rawsql.fetchall(
-        f"SELECT id, spiff_id FROM {tasks} WHERE instance_id = %s AND state = %s",  # noqa: S608
+    open_rows = [] if none_open else rawsql.fetchall(rawsql.statement("open tasks", lambda: (
+        f"SELECT id, spiff_id FROM {tasks} WHERE instance_id = %s AND state = %s")),  # noqa: S608
         [instance.pk, TaskState.OPEN.value])
     gone = [pk for pk, spiff_id in open_rows if spiff_id not in ready]
     if gone:
@@ -441,21 +442,13 @@ def _load_task(where: str, params: list, *, user=None, order: str = "") -> tuple
 
     The permission is may_work's rule in SQL: the assignee once claimed, else a member of the post or the post's
     substitute today."""
-    from plandesk.organization.models import Post, PostMembership, Substitute
+    from plandesk.organization.models import Post
 
-    may_sql, may_params = "NULL", []
-    if user is not None and user.is_authenticated and user.is_active:
-        today = connection.ops.adapt_datefield_value(timezone.localdate())
-        may_sql = ("CASE WHEN t.assignee_id IS NOT NULL THEN t.assignee_id = %s ELSE t.post_id IS NOT NULL AND ("  # noqa: S608
-                   f"EXISTS (SELECT 1 FROM {rawsql.table(PostMembership)} m WHERE m.post_id = t.post_id "
-                   "AND m.user_id = %s) OR "
-                   f"EXISTS (SELECT 1 FROM {rawsql.table(Substitute)} s WHERE s.post_id = t.post_id "
-                   "AND s.substitute_id = %s AND s.starts_on <= %s AND s.ends_on >= %s)) END")
-        may_params = [user.pk, user.pk, user.pk, today, today]
-    columns = ", ".join(f"t.{name}" for name in _TASK_LOAD)
-    row = rawsql.fetchone(
-        f"SELECT {columns}, p.code, p.name, {may_sql} FROM {rawsql.table(Task)} t "  # noqa: S608
-        f"LEFT JOIN {rawsql.table(Post)} p ON p.id = t.post_id WHERE {where}{order} LIMIT 1", [*may_params, *params])
+    may = user is not None and user.is_authenticated and user.is_active
+    params = [*([user.pk, user.pk, user.pk, *[connection.ops.adapt_datefield_value(timezone.localdate())] * 2]
+                if may else []), *params]
+    row = rawsql.fetchone(rawsql.statement(f"task {may} {where}{order}", lambda: _task_select(may, where, order)),
+                          params)
     if row is None:
         return None, False
     values = dict(zip(_TASK_LOAD, row, strict=False))
@@ -465,6 +458,21 @@ def _load_task(where: str, params: list, *, user=None, order: str = "") -> tuple
     if task.post_id is not None:
         task.post = rawsql.from_db(Post, {"id": task.post_id, "code": row[-3], "name": row[-2]})
     return task, bool(row[-1])
+
+
+def _task_select(may: bool, where: str, order: str) -> str:
+    from plandesk.organization.models import Post, PostMembership, Substitute
+
+    may_sql = "NULL"
+    if may:
+        may_sql = ("CASE WHEN t.assignee_id IS NOT NULL THEN t.assignee_id = %s ELSE t.post_id IS NOT NULL AND ("  # noqa: S608
+                   f"EXISTS (SELECT 1 FROM {rawsql.table(PostMembership)} m WHERE m.post_id = t.post_id "
+                   "AND m.user_id = %s) OR "
+                   f"EXISTS (SELECT 1 FROM {rawsql.table(Substitute)} s WHERE s.post_id = t.post_id "
+                   "AND s.substitute_id = %s AND s.starts_on <= %s AND s.ends_on >= %s)) END")
+    columns = ", ".join(f"t.{name}" for name in _TASK_LOAD)
+    return (f"SELECT {columns}, p.code, p.name, {may_sql} FROM {rawsql.table(Task)} t "  # noqa: S608
+            f"LEFT JOIN {rawsql.table(Post)} p ON p.id = t.post_id WHERE {where}{order} LIMIT 1")
 
 
 def get_task_for(user, task_id: int, *, lock: bool = False) -> Task:
@@ -636,14 +644,14 @@ def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
     commit."""
     from plandesk.workdays.models import CalendarVersion
 
-    row = rawsql.fetchone(
+    row = rawsql.fetchone(rawsql.statement("lock instance", lambda: (
         "SELECT i.id, i.case_id, i.definition_id, i.state, i.status, i.completed_at, i.revision, i.next_timer_at, "  # noqa: S608
         "d.process_id, d.version, d.uploaded_at, c.number, c.status, c.handling_office_id, c.received_at, "
         f"c.status_changed_at, (SELECT token FROM {rawsql.table(CalendarVersion)} WHERE id = 1), "
         f"(SELECT COUNT(*) FROM {rawsql.table(Task)} t WHERE t.instance_id = i.id AND t.state = %s) "
         f"FROM {rawsql.table(ProcessInstance)} i "
         f"JOIN {rawsql.table(ProcessDefinition)} d ON d.id = i.definition_id "
-        f"JOIN {rawsql.table(Case)} c ON c.id = i.case_id WHERE i.id = %s" + rawsql.for_update("i"),
+        f"JOIN {rawsql.table(Case)} c ON c.id = i.case_id WHERE i.id = %s" + rawsql.for_update("i"))),
         [TaskState.OPEN.value, instance_id])
     if row is None:
         raise NotFound("没有这个流程实例")
@@ -667,8 +675,8 @@ def _audit(action: str, obj, *, before: dict | None, after: dict | None, summary
     from plandesk.audit.models import ChainHead, Event
     from plandesk.audit.services import _json_roundtrip, _object_ref
 
-    heads = rawsql.table(ChainHead)
-    head = rawsql.fetchone(f"SELECT h.last_hash FROM {heads} h WHERE h.id = 1" + rawsql.for_update("h"))  # noqa: S608
+    head = rawsql.fetchone(rawsql.statement("chain head", lambda: (
+        f"SELECT h.last_hash FROM {rawsql.table(ChainHead)} h WHERE h.id = 1" + rawsql.for_update("h"))))  # noqa: S608
     if head is None:  # the chain's first event: audit creates its head row
         record(action, obj, before=before, after=after, summary=summary, actor=actor)
         return
@@ -683,7 +691,9 @@ def _audit(action: str, obj, *, before: dict | None, after: dict | None, summary
                   before=_json_roundtrip(before), after=_json_roundtrip(after), ip=ctx.ip, prev_hash=head[0])
     event.hash = event.compute_hash()
     rawsql.insert([event], returning=True)
-    rawsql.execute(f"UPDATE {heads} SET last_hash = %s, last_event_id = %s WHERE id = 1", [event.hash, event.pk])  # noqa: S608
+    rawsql.execute(rawsql.statement("chain head update", lambda: (
+        f"UPDATE {rawsql.table(ChainHead)} SET last_hash = %s, last_event_id = %s WHERE id = 1")),  # noqa: S608
+        [event.hash, event.pk])
 
 
 def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, version: int, *,
@@ -700,10 +710,10 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
             if previous is None:
                 raise InvalidInput("这是第一个环节，没有可退回的上一步")
         # Compare-and-set on (version, open): of concurrent completions exactly one changes the row.
-        updated = rawsql.execute(
+        updated = rawsql.execute(rawsql.statement("complete task", lambda: (
             f"UPDATE {rawsql.table(Task)} SET state = %s, version = version + 1, completed_at = %s, "  # noqa: S608
             "completed_by_id = %s, assignee_id = %s, claimed_at = %s, decision = %s, opinion = %s, form_data = %s, "
-            "draft = NULL, meeting_ref = %s WHERE id = %s AND version = %s AND state = %s",
+            "draft = NULL, meeting_ref = %s WHERE id = %s AND version = %s AND state = %s")),
             [(TaskState.LAPSED if lapsed else TaskState.COMPLETED).value, rawsql.dt_in(now),
              None if lapsed else user.pk, task.assignee_id if (task.assignee_id or lapsed) else user.pk,
              rawsql.dt_in(task.claimed_at or now), str(stored_decision or decision), opinion, rawsql.json_in(form),

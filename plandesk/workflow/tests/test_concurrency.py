@@ -44,6 +44,12 @@ def test_it_lets_exactly_one_of_twenty_concurrent_completions_succeed(bureau):
     assert list(Task.objects.filter(case=case, state=TaskState.OPEN).values_list("step_id", flat=True)) == [
         "division_meeting"]
     assert case.events.filter(kind="step_done").count() == 1
+    # The completion appends to the audit chain with plain statements: one event, and the chain still holds.
+    from plandesk.audit.models import Event
+    from plandesk.audit.services import verify_chain
+
+    assert Event.objects.for_object(task).filter(action="workflow.task_completed").count() == 1
+    assert verify_chain().whole
 
 
 def test_it_refuses_the_second_of_two_completions_with_the_same_version(bureau):
