@@ -194,6 +194,12 @@ def main() -> None:
         run(period, args.runs)
 
 
+def _drill(period: stats.Period, metric: str) -> int:
+    rows = stats.cases_for(period, metric).order_by("-received_at", "-id")
+    list(rows[:50])
+    return rows.count()
+
+
 def run(period: stats.Period, runs: int) -> None:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{connection.vendor}: {Case.objects.count()} cases; month {period.label}; load average {load}")
@@ -208,6 +214,8 @@ def run(period: stats.Period, runs: int) -> None:
         ("urgings", lambda: stats.urgings(period)),
         ("ratings", lambda: stats.ratings(period)),
         ("whole dashboard (all tables)", lambda: export.tables(period, "item", None)),
+        ("drill-down: overdue, count + first 50", lambda: _drill(period, "overdue")),
+        ("drill-down: paused, count + first 50", lambda: _drill(period, "paused")),
     ]
     print("| query | median wall ms | median CPU ms (this process) |\n| --- | --- | --- |")
     for name, fn in checks:

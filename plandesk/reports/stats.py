@@ -118,29 +118,15 @@ def _paused_cases(period: Period):
         Q(ended_at__isnull=True) | Q(ended_at__gte=start)).values("case_id")
 
 
-def _open_at_end(period: Period) -> Q:
-    """Not ready, closed, refused or withdrawn by the end. Written on `closed_at` first (every case that ends gets
-    one, and a result is ready before it is closed) so the index reads only the cases open now or closed since the
-    end: few for a recent period. Received before the end is left out on purpose: it follows from `due_at` < end
-    (a deadline is counted from receipt) wherever this is used, and stating it made SQLite scan by receipt."""
-    _start, end = period.bounds()
-    return (Q(closed_at__isnull=True) | Q(closed_at__gte=end)) & (Q(ready_at__isnull=True) | Q(ready_at__gte=end))
-
-
 def metric_filters(period: Period) -> dict[str, Q]:
-    """Each figure as a condition on a case (see the module's definitions)."""
-    start, end = period.bounds()
-    received = Q(received_at__gte=start, received_at__lt=end)
-    completed = Q(ready_at__gte=start, ready_at__lt=end)
-    return {
-        "received": received,
-        "accepted": received & ~Q(status=CaseStatus.NOT_ACCEPTED),
-        "refused": received & Q(status=CaseStatus.NOT_ACCEPTED),
-        "completed": completed,
-        "on_time": completed & Q(ready_at__lte=F("due_at")),
-        "overdue": (completed & Q(ready_at__gt=F("due_at"))) | (_open_at_end(period) & Q(due_at__lt=end)),
-        "paused": Q(pk__in=_paused_cases(period)),
-    }
+    """Each figure as a condition on a case: the OR of its families' slices (so the drill-down lists exactly what
+    the figures count, and each branch of the OR still reads its own index range)."""
+    out: dict[str, Q] = {}
+    for base, figures in _families(period, ids=False):
+        for metric, condition in figures.items():
+            part = base if condition is None else base & condition
+            out[metric] = out[metric] | part if metric in out else part
+    return out
 
 
 # Cases that are or were late: no result yet, or a result after the deadline. "Open at the end and past due" implies
@@ -149,35 +135,53 @@ def metric_filters(period: Period) -> dict[str, Q]:
 LATE = Q(ready_at__isnull=True) | Q(ready_at__gt=F("due_at"))
 
 
-def _families(period: Period) -> list[tuple[Q, dict[str, Q | None]]]:
+def _families(period: Period, ids: bool = True) -> list[tuple[Q, dict[str, Q | None]]]:
     """The figures in families that share one index range each (receipt, result, open at the end, pauses), so
-    that every query reads only its own slice of the history rather than everything received before the end."""
+    that every query reads only its own slice of the history rather than everything received before the end.
+
+    The two small families (open at the end and late; paused) come as lists of case ids read from their indexes
+    first (see `_chunks`): PostgreSQL misjudged both conditions by 25-40 times (two bounds that look independent)
+    and then hashed the whole case or case-item table instead of probing a few thousand keys. The drill-down
+    (`ids=False`) gets the conditions themselves."""
     start, end = period.bounds()
     not_ready_by_end = Q(ready_at__isnull=True) | Q(ready_at__gte=end)
-    return [
+    # open at the end, as two disjoint slices of the late index: still open now, or closed since the end
+    still_open = Q(closed_at__isnull=True, due_at__lt=end) & not_ready_by_end & LATE
+    closed_since = Q(closed_at__gte=end, due_at__lt=end) & not_ready_by_end & LATE
+    families = [
         (Q(received_at__gte=start, received_at__lt=end),
          {"received": None, "accepted": ~Q(status=CaseStatus.NOT_ACCEPTED),
           "refused": Q(status=CaseStatus.NOT_ACCEPTED)}),
         (Q(ready_at__gte=start, ready_at__lt=end),
          {"completed": None, "on_time": Q(ready_at__lte=F("due_at")), "overdue": Q(ready_at__gt=F("due_at"))}),
-        # open at the end, as two disjoint slices of the late index: still open now, or closed since the end
-        (Q(closed_at__isnull=True, due_at__lt=end) & not_ready_by_end & LATE, {"overdue": None}),
-        (Q(closed_at__gte=end, due_at__lt=end) & not_ready_by_end & LATE, {"overdue": None}),
-        *((Q(pk__in=chunk), {"paused": None}) for chunk in _paused_case_chunks(period)),
     ]
+    if not ids:
+        return [*families, (still_open, {"overdue": None}), (closed_since, {"overdue": None}),
+                (_paused_condition(period), {"paused": None})]
+    open_ids = [pk for part in (still_open, closed_since)
+                for pk in Case.objects.filter(part).order_by().values_list("pk", flat=True)]
+    paused = _paused_cases(period).values_list("case_id", flat=True)
+    return [*families, *((Q(pk__in=chunk), {"overdue": None}) for chunk in _chunks(open_ids)),
+            *((Q(pk__in=chunk), {"paused": None}) for chunk in _chunks(paused))]
 
 
-PAUSED_CHUNK = 5000  # ids per query: well below SQLite's limit of bound parameters
+ID_CHUNK = 5000  # ids per query: well below SQLite's limit of bound parameters
 
 
-def _paused_case_chunks(period: Period) -> list[list[int]]:
-    """The ids of the cases with a pause overlapping the period, read from the pauses' index alone, in chunks.
+def _chunks(ids) -> list[list[int]]:
+    """Distinct ids in sorted chunks; the chunks hold disjoint cases, so their counts add up."""
+    ordered = sorted(set(ids))
+    return [ordered[i:i + ID_CHUNK] for i in range(0, len(ordered), ID_CHUNK)]
 
-    The family query gets the ids as a list, not as a subquery: PostgreSQL judged the overlap's two bounds as
-    independent (25 times too many rows for a month in mid-history) and hashed the whole case table for the
-    subquery; given the ids it fetches each case by its key. The chunks hold disjoint cases, so their counts add."""
+
+DRILL_IDS = 20000  # up to this many paused cases the drill-down names them by id (SQLite binds at most 32766)
+
+
+def _paused_condition(period: Period) -> Q:
+    """The paused cases as one condition for the drill-down: their ids while few (a month, a quarter: PostgreSQL
+    hashed the whole case table for the subquery), else the subquery."""
     ids = sorted(set(_paused_cases(period).values_list("case_id", flat=True)))
-    return [ids[i:i + PAUSED_CHUNK] for i in range(0, len(ids), PAUSED_CHUNK)]
+    return Q(pk__in=ids) if len(ids) <= DRILL_IDS else Q(pk__in=_paused_cases(period))
 
 
 def cases_for(period: Period, metric: str, *, item: str | None = None, office: str | None = None,
@@ -186,11 +190,11 @@ def cases_for(period: Period, metric: str, *, item: str | None = None, office: s
     rows = Case.objects.filter(metric_filters(period)[metric])
     if scope is not None:
         rows = rows.filter(scope)
-    if item:
+    if item:  # a case holds one version of an item: the join adds no duplicates
         rows = rows.filter(item_versions__item__code=item)
     if office:
         rows = rows.filter(handling_office__code=office)
-    return rows.distinct()
+    return rows
 
 
 # The office's id as an expression, not the bare column: grouping by the column let SQLite prefer walking the whole

@@ -210,17 +210,19 @@ def test_it_counts_per_quarter_and_year(history):
         history, datetime(2026, 9, 1, tzinfo=TZ), datetime(2026, 12, 1, tzinfo=TZ))
 
 
-def test_it_counts_paused_cases_the_same_in_small_chunks(history, monkeypatch):
-    """The paused cases reach the figures' queries in chunks of ids; with chunks of two the counts still add up."""
+def test_it_counts_the_same_in_small_chunks_of_ids(history, monkeypatch):
+    """The paused and the late open cases reach the figures' queries in chunks of ids; with chunks of two the counts
+    still add up."""
     period = stats.Period(START, END)
     want = expected(history)
-    assert want["paused"] > 2
-    monkeypatch.setattr(stats, "PAUSED_CHUNK", 2)
+    assert want["paused"] > 2 and want["overdue"] > 2
+    monkeypatch.setattr(stats, "ID_CHUNK", 2)
     assert stats.summary(period) == want
-    by_item = {row["key"]: row["paused"] for row in stats.table(period, "item")}
-    assert by_item == {code: expected([s for s in history if s.item == code])["paused"]
-                       for code in ("permit", "pipes", "rural") if code in by_item}
-    assert sum(by_item.values()) == want["paused"]  # one item per case here
+    by_item = {row["key"]: row for row in stats.table(period, "item")}
+    for code, row in by_item.items():
+        mine = expected([s for s in history if s.item == code])
+        assert (row["paused"], row["overdue"]) == (mine["paused"], mine["overdue"])
+    assert sum(row["paused"] for row in by_item.values()) == want["paused"]  # one item per case here
 
 
 def _page_tables(html: str) -> dict[str, list[list[str]]]:
