@@ -12,6 +12,9 @@ ACCESS = {
     "window:case": roles(*WINDOW),
     "window:reprint": roles("intake_clerk"),
     "window:refuse": roles("intake_clerk"),
+    "window:refuse_application": roles("intake_clerk"),
+    "window:refusal": roles(*WINDOW),
+    "window:refusal_notice_pdf": roles(*WINDOW),
     "window:refusal_pdf": roles(*WINDOW),
     "window:pickup": roles("output_clerk"),
     "window:supplement_pdf": roles(*WINDOW),
@@ -23,5 +26,7 @@ API_ACCESS = {
     "POST /api/v1/cases/{case_number}/pickup": roles("output_clerk"),
     "POST /api/v1/cases/{case_number}/receipt": roles("intake_clerk"),
     "POST /api/v1/cases/{case_number}/supplements": roles("intake_clerk"),
+    "POST /api/v1/refusals": roles("intake_clerk"),
+    "GET /api/v1/refusals/{number}/pdf": roles("intake_clerk", "output_clerk"),
     "POST /api/v1/public/query": Rule(public=True, objects="case number and query password; failures limited"),
 }

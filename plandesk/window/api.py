@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from ninja import Router, Schema, Status
 
@@ -204,6 +205,68 @@ def supplements(request, case_number: str, payload: SupplementsIn):
         _raise(exc)
     return {"case_number": case.number, "status": case.status, "due_at": case.due_at,
             "expected_pickup_date": case.expected_pickup_date}
+
+
+class RefusalIn(Schema):
+    items: list[str] | None = None
+    applicant: ApplicantIn | None = None
+    project: ProjectIn | None = None
+    materials: list[MaterialIn] | None = None
+    reason: str | None = None
+    idempotency_key: str | None = None
+
+
+class RefusalOut(Schema):
+    number: str
+    case_number: str | None
+    applicant: str
+    items: list[str]
+    reason: str
+    issued_at: datetime
+    pdf_url: str
+
+
+def _refusal_out(request, notice) -> dict:
+    return {"number": notice.number, "case_number": notice.case.number if notice.case_id else None,
+            "applicant": notice.applicant_name, "items": notice.items, "reason": notice.reason,
+            "issued_at": notice.issued_at,
+            "pdf_url": request.build_absolute_uri(f"/api/v1/refusals/{quote(notice.number)}/pdf")}
+
+
+@router.post("/refusals", response={200: RefusalOut, 201: RefusalOut, 400: InvalidOut, 403: ErrorOut})
+def refuse_application(request, payload: RefusalIn):
+    """不予受理 at the intake window before registration (intake clerk): no case and no case number are created;
+    `201` with the notice's own number (不受〔2026〕1号) and its PDF. Needs the items, the applicant's name, the
+    project's name and the reason; identifiers are checked when given. The same `idempotency_key` again → `200`
+    with the same notice. Invalid input → `400` naming each bad field; nothing is stored."""
+    data = payload.dict()
+    data["project"] = {k: v for k, v in (data.get("project") or {}).items() if k != "site"} \
+        if payload.project is not None else None
+    try:
+        notice, created = services.refuse_application(data, actor=request.auth)
+    except services.WindowError as exc:
+        _raise(exc)
+    except IntakeInvalid as exc:
+        raise ApiError(400, "invalid", exc.message, fields=exc.fields) from exc
+    return Status(201 if created else 200, _refusal_out(request, notice))
+
+
+@router.get("/refusals/{number}/pdf", response={403: ErrorOut, 404: ErrorOut})
+def refusal_pdf(request, number: str):
+    """The refusal notice (不予受理通知书) as a PDF (window clerks)."""
+    from django.http import HttpResponse
+
+    from plandesk.window import pdf
+    from plandesk.window.models import RefusalNotice
+
+    if not (services.is_intake_clerk(request.auth) or services.is_output_clerk(request.auth)):
+        raise ApiError(403, "forbidden", "只有窗口工作人员可以打印不予受理通知书")
+    notice = RefusalNotice.objects.filter(number=number).select_related("case").first()
+    if notice is None:
+        raise ApiError(404, "not_found", "没有这份不予受理通知书")
+    response = HttpResponse(pdf.refusal_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="refusal-{notice.year}-{notice.sequence}.pdf"'
+    return response
 
 
 @router.post("/public/query", auth=None, response={200: QueryOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut})

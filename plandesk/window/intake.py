@@ -276,3 +276,76 @@ def validate(data: dict, files: dict | None = None, *, now=None) -> CleanApplica
         raise IntakeInvalid(errors.fields)
     return CleanApplication(versions=versions, applicant=applicant, project=project, site=site, forms=forms,
                             materials=materials, files=checked, idempotency_key=key.strip() if key else None)
+
+
+@dataclass
+class CleanRefusal:
+    versions: list[ItemVersion]
+    applicant: dict
+    project: dict
+    materials: list[str]  # names of the materials handed in
+    reason: str
+    idempotency_key: str | None = None
+
+
+def validate_refusal(data: dict) -> CleanRefusal:
+    """An application refused at the window before registration (不予受理): the notice must name the applicant, the
+    item and the reason; identifiers are checked when given (a wrong one may be the very reason to refuse, so it is
+    not required), the site and the forms are not asked for. IntakeInvalid names each bad field."""
+    errors = _Errors()
+    if not isinstance(data, dict):
+        raise IntakeInvalid([{"field": "", "message": "申请须为 JSON 对象"}])
+    versions = _versions(data.get("items"), errors)
+    applicant = data.get("applicant")
+    if not isinstance(applicant, dict):
+        errors.add("applicant", "须填写申请人信息")
+        applicant = {}
+    name = errors.text(applicant, "name", "applicant", "申请人名称", 200)
+    contact = errors.text(applicant, "contact", "applicant", "联系人", 60, required=False)
+    code = ""
+    for key, check in (("credit_code", validate_uscc), ("id_number", validate_id_number)):
+        raw = _text(applicant.get(key), 18) or ""
+        if raw and not code:
+            try:
+                code = check(raw)
+            except IdentityError as exc:
+                errors.add(f"applicant.{key}", str(exc))
+    phone = _text(applicant.get("phone"), 30) or ""
+    if phone:
+        try:
+            phone = validate_mobile(phone)
+        except IdentityError as exc:
+            errors.add("applicant.phone", str(exc))
+    project = data.get("project")
+    if not isinstance(project, dict):
+        errors.add("project", "须填写项目信息")
+        project = {}
+    project_name = errors.text(project, "name", "project", "项目名称", 200)
+    address = errors.text(project, "address", "project", "项目地址", 300, required=False)
+    reason = data.get("reason")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        errors.add("reason", "请写明不予受理的理由")
+    elif len(reason) > 2000:
+        errors.add("reason", "不予受理的理由过长（至多 2000 个字符）")
+    names = {m["code"]: m["name"] for m in checklist(versions)}
+    received = []
+    materials = data.get("materials") or []
+    if not isinstance(materials, list):
+        errors.add("materials", "材料清单须为列表")
+        materials = []
+    for entry in materials:
+        if isinstance(entry, dict) and entry.get("provided") is True:
+            if entry.get("code") not in names:
+                errors.add("materials", f"未知的材料：{str(entry.get('code'))[:40]}")
+            else:
+                received.append(names[entry["code"]])
+    key = data.get("idempotency_key")
+    if key is not None and (not isinstance(key, str) or not key.strip() or len(key) > 100):
+        errors.add("idempotency_key", "幂等键须为 1–100 个字符的文字")
+    if errors.fields:
+        raise IntakeInvalid(errors.fields)
+    return CleanRefusal(versions=versions, reason=reason, materials=received, idempotency_key=key or None,
+                        applicant={"applicant_name": name, "applicant_code": code, "applicant_contact": contact,
+                                   "applicant_phone": phone},
+                        project={"project_name": project_name, "project_address": address})

@@ -159,9 +159,24 @@ class Pickup(models.Model):
 
 
 class RefusalNotice(models.Model):
-    """A refusal to accept (不予受理通知书) of a registered application."""
+    """A refusal to accept (不予受理通知书): of an application refused at the window before it was registered (no
+    case, no case number: the notice keeps what the applicant brought), or of a registered case. The notice has its
+    own yearly number (不受〔2026〕1号)."""
 
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="refusal_notice")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="refusal_notice", null=True,
+                                blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField(_("通知书编号"), max_length=30, unique=True, null=True, blank=True)
+    applicant_name = models.CharField(_("申请人"), max_length=200, blank=True)
+    applicant_code = models.CharField(_("统一社会信用代码或身份证号码"), max_length=18, blank=True)
+    applicant_contact = models.CharField(_("联系人"), max_length=60, blank=True)
+    applicant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    project_name = models.CharField(_("项目名称"), max_length=200, blank=True)
+    project_address = models.CharField(_("项目地址"), max_length=300, blank=True)
+    items = models.JSONField(_("申请事项"), default=list)  # names as printed
+    materials = models.JSONField(_("收到的材料"), default=list)  # names of the materials handed in
+    idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     reason = models.TextField(_("不予受理理由"))
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -170,6 +185,8 @@ class RefusalNotice(models.Model):
     class Meta:
         verbose_name = _("不予受理通知书")
         verbose_name_plural = _("不予受理通知书")
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="window_refusal_number")]
 
     def __str__(self) -> str:
-        return f"{self.case_id}"
+        return self.number or f"{self.case_id}"

@@ -93,22 +93,40 @@ def receipt_pdf(case: Case, password: str) -> bytes:
 
 
 def refusal_pdf(notice: RefusalNotice) -> bytes:
-    """不予受理通知书."""
+    """不予受理通知书: of a registered case, or of an application refused before registration (no case number)."""
     case = notice.case
+    items = "、".join(notice.items) or (_items(case) if case else "")
+    applicant = notice.applicant_name or (case.applicant_name if case else "")
+    project = notice.project_name or (case.project_name if case else "")
+    code = notice.applicant_code or ((case.applicant_credit_code or case.applicant_id_number) if case else "")
+    handed_in = notice.issued_at if case is None else case.received_at
+    reference = f"登记编号 {case.number}" if case else "未予登记立案"
+    rows = [("通知书编号", notice.number or "—"), ("申请人", f"{applicant}（{code}）" if code else applicant),
+            ("申请事项", items), ("项目名称", project)]
+    if notice.project_address or case:
+        rows.append(("项目地址", notice.project_address or case.project_address))
+    if case:
+        rows.append(("案件编号", case.number))
+    rows.append(("收到的材料", "、".join(notice.materials) or "无"))
     story = [
         pdf.para(settings.PLANDESK_BUREAU_NAME, "subtitle"),
         pdf.para("不予受理通知书", "title"),
-        pdf.para(f"{case.applicant_name}：", "body"),
-        pdf.para(f"你（单位）于 {_local(case.received_at)} 提出的“{_items(case)}”申请（项目：{case.project_name}，"
-                 f"登记编号 {case.number}），经审查，决定不予受理。"),
+        pdf.para(notice.number or "", "subtitle"),
+        pdf.para(f"{applicant}：", "body"),
+        pdf.para(f"你（单位）于 {_local(handed_in)} 提出的“{items}”申请（项目：{project}，{reference}），"
+                 f"经审查，根据《中华人民共和国行政许可法》第三十二条第一款的规定，决定不予受理。"),
+        pdf.spacer(2),
+        pdf.field_table(rows),
         pdf.para("不予受理的理由", "heading"),
         pdf.para(notice.reason),
         pdf.spacer(2),
-        pdf.para("如不服本决定，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"),
+        pdf.para(("申请材料已当场退还。" if case is None else "")
+                 + "如不服本决定，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"),
         pdf.spacer(6),
         pdf.para(f"{settings.PLANDESK_BUREAU_NAME}\n{_date(timezone.localdate(notice.issued_at))}", "right"),
     ]
-    return pdf.render(story, title=f"不予受理通知书 {case.number}", subject="不予受理通知书", keywords=case.number)
+    key = notice.number or (case.number if case else "")
+    return pdf.render(story, title=f"不予受理通知书 {key}", subject="不予受理通知书", keywords=key)
 
 
 def supplement_pdf(notice: SupplementNotice) -> bytes:

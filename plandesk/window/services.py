@@ -206,8 +206,30 @@ def intake(data: dict, *, actor, files: dict | None = None, now=None) -> IntakeR
 
 # --- refusal to accept -----------------------------------------------------------------------------------------------
 
+def _number_notice(notice: RefusalNotice) -> RefusalNotice:
+    """Give the notice the next number of its year (不受〔2026〕1号) inside the caller's transaction; a racing
+    writer hits the unique constraint and the savepoint retries with the next free sequence."""
+    from django.db.models import Max
+
+    year = timezone.localdate(notice.issued_at).year
+    for _attempt in range(10):
+        last = RefusalNotice.objects.filter(year=year).aggregate(m=Max("sequence"))["m"] or 0
+        notice.year, notice.sequence = year, last + 1
+        notice.number = f"不受〔{year}〕{last + 1}号"
+        try:
+            with transaction.atomic():
+                notice.save()
+            return notice
+        except IntegrityError:
+            if notice.idempotency_key and RefusalNotice.objects.filter(
+                    idempotency_key=notice.idempotency_key).exists():
+                raise
+            notice.pk = None
+    raise WindowError(409, "conflict", "通知书编号冲突，请重试")
+
+
 def refuse(case: Case, reason: str, *, actor) -> RefusalNotice:
-    """不予受理: the case closes as not accepted, and a refusal notice is issued."""
+    """不予受理 of a registered case: the case closes as not accepted, and a refusal notice is issued."""
     if not is_intake_clerk(actor):
         raise WindowError(403, "forbidden", "只有接件窗口可以出具不予受理通知书")
     reason = (reason or "").strip()
@@ -222,10 +244,48 @@ def refuse(case: Case, reason: str, *, actor) -> RefusalNotice:
 
         Task.objects.filter(case=case, state=TaskState.OPEN).update(state=TaskState.CANCELLED,
                                                                    completed_at=timezone.now())
-        notice = RefusalNotice.objects.create(case=case, reason=reason, issued_by=actor)
-        record("window.refusal_issued", case, after={"reason": reason}, summary=f"{case.number} 不予受理",
-               actor=actor)
+        received = [m.get("name", "") for m in case.materials or [] if m.get("state") == MaterialState.RECEIVED]
+        notice = _number_notice(RefusalNotice(
+            case=case, reason=reason, issued_by=actor, applicant_name=case.applicant_name,
+            applicant_code=case.applicant_credit_code or case.applicant_id_number,
+            applicant_contact=case.applicant_contact, applicant_phone=case.applicant_phone,
+            project_name=case.project_name, project_address=case.project_address,
+            items=[v.name for v in case.item_versions.order_by("item__code")], materials=received))
+        record("window.refusal_issued", case, after={"reason": reason, "notice": notice.number},
+               summary=f"{case.number} 不予受理（{notice.number}）", actor=actor)
     return notice
+
+
+def refuse_application(data: dict, *, actor) -> tuple[RefusalNotice, bool]:
+    """不予受理 at the window before registration: no case and no case number are created; the notice (with its
+    own number) keeps the applicant, the project, the items, the materials handed in and the reason. The same
+    idempotency key returns the first notice (created=False). Returns (notice, created)."""
+    from plandesk.window.intake import validate_refusal
+
+    if not is_intake_clerk(actor):
+        raise WindowError(403, "forbidden", "只有接件窗口可以出具不予受理通知书")
+    clean = validate_refusal(data)
+    if clean.idempotency_key:
+        existing = RefusalNotice.objects.filter(idempotency_key=clean.idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            notice = _number_notice(RefusalNotice(
+                reason=clean.reason, issued_by=actor, items=[v.name for v in clean.versions],
+                materials=clean.materials, idempotency_key=clean.idempotency_key, **clean.applicant,
+                **clean.project))
+            record("window.application_refused", notice,
+                   after={"number": notice.number, "applicant": notice.applicant_name, "items": notice.items,
+                          "reason": clean.reason},
+                   summary=f"不予受理 {notice.number}：{notice.applicant_name} {notice.project_name}", actor=actor)
+    except IntegrityError:
+        existing = RefusalNotice.objects.filter(idempotency_key=clean.idempotency_key).first() \
+            if clean.idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+    return notice, True
 
 
 # --- supplements (补正) ---------------------------------------------------------------------------------------------

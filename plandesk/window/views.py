@@ -22,7 +22,7 @@ from plandesk.gis.geometry import GeometryError, to_geojson
 from plandesk.window import pdf, services, sites, storage
 from plandesk.window.forms import read_form, schema_inputs
 from plandesk.window.intake import MaterialState, checklist
-from plandesk.window.models import MaterialFile, SupplementNotice
+from plandesk.window.models import MaterialFile, RefusalNotice, SupplementNotice
 from plandesk.window.query import QueryRefused, public_query
 
 
@@ -72,6 +72,7 @@ def desk(request):
         "recent": Case.objects.filter(received_by=request.user).select_related("handling_office")[:20],
         "ready": Case.objects.filter(status=CaseStatus.READY_FOR_PICKUP).order_by("ready_at")[:50],
         "notices": open_notices[:50],
+        "refusals": RefusalNotice.objects.filter(case__isnull=True, issued_by=request.user)[:20],
     })
 
 
@@ -153,6 +154,10 @@ def intake(request):
                                        "如需回执请重新打印（将生成新的查询密码）")
                 return redirect("window:case", result.case.number)
             return redirect("window:receipt", services.receipt_token(result.receipt))
+    return _intake_form(request, versions, data, errors)
+
+
+def _intake_form(request, versions, data: dict, errors: dict):
     post = request.POST
     forms = [(v, schema_inputs(v.item.code, v.form_schema, data.get("forms", {}).get(v.item.code), errors))
              for v in versions]
@@ -167,6 +172,48 @@ def intake(request):
         "other_errors": {k: v for k, v in errors.items() if not k.startswith(("forms.", "materials."))},
         "accept": storage.ACCEPT,
     })
+
+
+@intake_only
+@require_POST
+def refuse_application(request):
+    """不予受理 before registration: the intake form's second button. No case, no case number; a notice with its
+    own number, printed for the applicant. The form token makes a double click one notice."""
+    versions = _selected_versions(request)
+    post = request.POST
+    data = {
+        "items": [v.item.code for v in versions] or post.getlist("items"),
+        "applicant": {"name": post.get("applicant_name"), "credit_code": post.get("credit_code"),
+                      "id_number": post.get("id_number"), "contact": post.get("contact"), "phone": post.get("phone")},
+        "project": {"name": post.get("project_name"), "address": post.get("project_address")},
+        "materials": [{"code": m["code"], "provided": post.get(f"m.{m['code']}") == "1"} for m in checklist(versions)],
+        "reason": post.get("refusal_reason", ""),
+        "idempotency_key": f"refuse-{(post.get('form_token') or '')[:80]}" if post.get("form_token") else None,
+    }
+    try:
+        notice, _created = services.refuse_application(data, actor=request.user)
+    except services.IntakeInvalid as exc:
+        if not versions:
+            messages.error(request, exc.message)
+            return redirect("window:intake")
+        errors: dict[str, str] = {}
+        for f in exc.fields:
+            errors.setdefault(f["field"], f["message"])
+        return _intake_form(request, versions, {}, errors)
+    messages.success(request, "已出具不予受理通知书（未予立案），请打印交申请人")
+    return redirect("window:refusal", notice.pk)
+
+
+@window_staff
+def refusal(request, pk: int):
+    notice = get_object_or_404(RefusalNotice, pk=pk)
+    return render(request, "window/refusal.html", {"notice": notice})
+
+
+@window_staff
+def refusal_notice_pdf(request, pk: int):
+    notice = get_object_or_404(RefusalNotice, pk=pk)
+    return _pdf(pdf.refusal_pdf(notice), f"refusal-{notice.year or 'case'}-{notice.sequence or notice.pk}.pdf")
 
 
 _REQUIREMENT_LABELS = {"required": "必交", "deferrable": "可容缺", "commitment": "可告知承诺", "conditional": "视情形"}
