@@ -181,3 +181,29 @@ def test_it_sends_a_case_back_when_a_meeting_asks_for_revision(bureau):
     meeting = case.tasks.get(step_id="division_meeting")
     assert meeting.decision == "revise" and meeting.state == TaskState.COMPLETED
     assert case.events.filter(kind="meeting", detail="补充日照分析后再议").exists()
+
+
+@pytest.mark.parametrize("hour, minute", [(9, 0), (17, 50)])  # in the morning, and after office hours
+def test_it_gives_each_next_step_the_calendars_own_deadlines_before_and_after_a_calendar_change(bureau, hour,
+                                                                                             minute):
+    from datetime import date
+
+    from plandesk.workdays.services import set_day
+
+    def complete_review(case):
+        task = open_task(case)
+        (nxt,) = services.complete_task(task.pk, bureau["handler1"], decision="approve", form=REVIEW_FORM,
+                                        version=task.version)
+        nxt.refresh_from_db()
+        # The completion memoises deadlines by calendar token and date: they must be exactly the calendar's.
+        assert nxt.limit_days > 0
+        assert nxt.due_at == calendar.deadline(nxt.created_at, nxt.limit_days)
+        assert nxt.warn_at == calendar.warn_at(nxt.created_at, nxt.due_at)
+        return nxt
+
+    with time_machine.travel(MONDAY.replace(hour=hour, minute=minute), tick=False):
+        first, second = bureau.new_case("permit"), bureau.new_case("permit")
+        before = complete_review(first)
+        set_day(date(2026, 11, 24), "holiday", "临时休假")  # Tuesday: a new calendar token
+        after = complete_review(second)
+    assert calendar.working_days_between(calendar.local_date(before.due_at), calendar.local_date(after.due_at)) == 1
