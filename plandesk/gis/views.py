@@ -48,7 +48,8 @@ def _layer_config(layer: Layer, public: bool) -> dict:
     model = layer.feature_model
     labels = {name: str(model._meta.get_field(name).verbose_name) for name in model.TYPED_FIELDS}
     url = reverse("gis:layer_geojson", args=[layer.code])
-    return {"code": layer.code, "name": layer.name, "access": layer.access, "style": layer.style or {},
+    return {"code": layer.code, "name": layer.name, "family": layer.family, "access": layer.access,
+            "style": layer.style or {},
             "labels": labels, "url": f"{url}?public=1" if public else url,
             "on": bool((layer.style or {}).get("on", True))}
 
@@ -95,6 +96,8 @@ def _render_map(request: HttpRequest, public: bool):
         "center": [30.60, 114.30],
         "zoom": 14,
         "tiles": getattr(settings, "PLANDESK_MAP_TILES", ""),
+        # A click on the public map asks what the plan says there (public plan layers only, see gis.siting).
+        "info_url": reverse("gis:planning_info") if public else "",
     }
     return render(request, "gis/map.html", {
         "layers": layers, "overlays": overlays, "public": public, "query": query, "results": _search(layers, query),

@@ -50,3 +50,25 @@ def test_a_visitor_clicks_the_public_map_and_reads_the_plan_there(live_server, p
     assert page.locator("#plan-info h2").count() >= 1, page.inner_text("#plan-info")
     text = page.inner_text("#plan-info")
     assert "JA" in text and "容积率上限" in text and "批准日期" in text
+
+
+def test_a_visitor_clicks_the_portal_map_and_reads_the_plan_in_a_popup(live_server, page, city):
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    page.goto(f"{live_server.url}/gis/public-map/")
+    page.wait_for_selector("#map[data-loaded_regulatory_parcels]")
+    page.locator("#map").scroll_into_view_if_needed()
+    frame = page.locator("#map").bounding_box()
+    top, bottom = max(frame["y"], 0) + 10, min(frame["y"] + frame["height"], 1100) - 10
+    inside = None
+    for path in page.locator("#map path.gis-layer-regulatory-parcels").all():  # a parcel whose middle is on screen
+        box = path.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        if frame["x"] + 60 < x < frame["x"] + frame["width"] - 10 and top < y < bottom:
+            inside = (x, y)
+            break
+    assert inside is not None
+    page.mouse.click(*inside)
+    page.wait_for_selector("#map[data-plan-info]")
+    assert page.get_attribute("#map", "data-plan-info") != "0"
+    text = page.inner_text(".leaflet-popup-content .plan-info")
+    assert "控规地块 JA" in text and "容积率上限" in text and "批准日期" in text

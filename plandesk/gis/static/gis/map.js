@@ -38,7 +38,14 @@
                  className: "gis-layer-" + spec.code + (color ? " by-" + feature.properties[style.by] : "") };
       },
       pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 4 }); },
-      onEachFeature: function (feature, layer) { layer.bindPopup(info(spec, feature.properties || {})); }
+      onEachFeature: function (feature, layer) {
+        if (config.info_url) {
+          // The public map answers every click with the plan at that point (and what was clicked).
+          layer.on("click", function (e) { L.DomEvent.stop(e); askPlan(e.latlng, spec, feature.properties || {}); });
+        } else {
+          layer.bindPopup(info(spec, feature.properties || {}));
+        }
+      }
     });
     group.spec = spec;
     overlays[spec.name] = group;
@@ -120,6 +127,52 @@
     }
     measuring.out.textContent = text;
   });
+  // The public map: a click anywhere tells the planning information there (built with textContent, never HTML).
+  var INDICATORS = { far_max: "容积率上限", density_max: "建筑密度上限（%）", height_max: "建筑限高（米）",
+                     green_min: "绿地率下限（%）" };
+  function planInfo(data) {
+    var box = document.createElement("div");
+    box.className = "feature-info plan-info";
+    if (!data.parcels || !data.parcels.length) {
+      box.textContent = "该处没有公开的控规地块。";
+      return box;
+    }
+    data.parcels.forEach(function (parcel) {
+      var title = document.createElement("strong");
+      title.textContent = "控规地块 " + parcel.code;
+      var table = document.createElement("table");
+      var rows = [["用地性质", ((parcel.land_use || "") + " " + (parcel.land_use_name || "")).trim()]];
+      Object.keys(INDICATORS).forEach(function (k) { rows.push([INDICATORS[k], (parcel.indicators || {})[k]]); });
+      rows.push(["所属规划", parcel.plan], ["批准日期", parcel.approved_on]);
+      rows.forEach(function (pair) {
+        if (pair[1] === null || pair[1] === undefined || pair[1] === "") { return; }
+        var tr = table.insertRow();
+        var th = document.createElement("th"); th.textContent = pair[0]; tr.appendChild(th);
+        tr.insertCell().textContent = String(pair[1]);
+      });
+      box.appendChild(title); box.appendChild(table);
+    });
+    return box;
+  }
+  function askPlan(latlng, spec, props) {
+    if (measuring) { return; }
+    fetch(config.info_url + "?lon=" + latlng.lng.toFixed(7) + "&lat=" + latlng.lat.toFixed(7))
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        var box = planInfo(data);
+        if (spec && spec.family !== "plans") {
+          var clicked = document.createElement("div");
+          clicked.innerHTML = info(spec, props);  // info() escapes every value
+          box.appendChild(clicked);
+        }
+        L.popup().setLatLng(latlng).setContent(box).openOn(map);
+        el.dataset.planInfo = String(data.parcels.length);
+      });
+  }
+  if (config.info_url) {
+    map.on("click", function (e) { askPlan(e.latlng, null, null); });
+  }
   map.on("dblclick", function () {
     if (measuring) { measuring = null; map.doubleClickZoom.enable(); }
   });
