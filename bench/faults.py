@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import random
@@ -164,12 +165,23 @@ class Load:
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 return response.status, json.loads(response.read() or b"null")
+        except (http.client.HTTPException, json.JSONDecodeError) as exc:
+            # The process was killed while answering (IncompleteRead, a cut body): as good as no answer.
+            raise ConnectionError(f"answer cut short: {exc!r}") from exc
         except urllib.error.HTTPError as exc:
             payload = exc.read()
             try:
                 return exc.code, json.loads(payload or b"null")
             except ValueError:
                 return exc.code, payload[:200].decode(errors="replace")
+
+    def guarded(self, loop, arg) -> None:
+        """A client loop whose crash is reported (a dead client would quietly lower the load)."""
+        try:
+            loop(arg)
+        except Exception as exc:
+            with self.lock:
+                self.unexpected.append(f"client {loop.__name__}({arg}) crashed: {exc!r}")
 
     def intake(self, client: int) -> None:
         n = 0
@@ -287,8 +299,9 @@ def run(clients: int = 12, seconds: float = 90, pg: str | None = None, seed: int
         site.start_worker()
         load = Load(f"http://127.0.0.1:{site.port}", setup["tokens"], setup["uscc"], rng)
         handlers = ["handler1", "handler2", "head1", "director"]
-        threads = [threading.Thread(target=load.intake, args=(i,), daemon=True) for i in range(max(1, clients // 2))]
-        threads += [threading.Thread(target=load.handle, args=(handlers[i % len(handlers)],), daemon=True)
+        threads = [threading.Thread(target=load.guarded, args=(load.intake, i), daemon=True)
+                   for i in range(max(1, clients // 2))]
+        threads += [threading.Thread(target=load.guarded, args=(load.handle, handlers[i % len(handlers)]), daemon=True)
                     for i in range(max(1, clients - len(threads)))]
         for thread in threads:
             thread.start()
@@ -301,7 +314,8 @@ def run(clients: int = 12, seconds: float = 90, pg: str | None = None, seed: int
                 children = site.web_children()
                 if not children:
                     continue
-                os.kill(rng.choice(children), signal.SIGKILL)  # the gunicorn master starts another
+                with contextlib.suppress(ProcessLookupError):  # the gunicorn master starts another
+                    os.kill(rng.choice(children), signal.SIGKILL)
             elif kind == "web":
                 site.kill_web()
                 time.sleep(rng.uniform(0, 1))
