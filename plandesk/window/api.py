@@ -47,6 +47,9 @@ class ProjectIn(Schema):
     name: str | None = None
     address: str | None = None
     site: dict[str, Any] | None = None
+    # Optional (an extension of API.md): the clerk's choice among the jurisdictions holding a split site; by
+    # default the one holding the largest share.
+    handling_office: str | None = None
 
 
 class MaterialIn(Schema):

@@ -251,7 +251,36 @@ def _materials(data, files: dict, versions: list[ItemVersion], errors: _Errors, 
     return result, checked_files
 
 
-def validate(data: dict, files: dict | None = None, *, now=None) -> CleanApplication:
+def _route(versions, site, data, errors: _Errors, project: dict, choose_when_split: bool) -> None:
+    """The handling office: the jurisdiction holding most of the site, or the clerk's choice among those holding it.
+
+    A site split between jurisdictions (another office holds at least the split share) is sent back to a clerk at
+    the intake page to choose, with the shares; an integrator who names no office gets the largest share."""
+    from plandesk.cases.compliance import split_share
+    from plandesk.catalog.services import NoHandlingOffice, candidates, handling_office_for
+
+    try:
+        project["handling_office"] = handling_office_for(versions, site)
+    except NoHandlingOffice as exc:
+        errors.add("project.site", exc.message)
+        return
+    found = candidates(versions, site)
+    offered = {c.unit.code: c for c in found}
+    choices = [{"code": c.unit.code, "name": c.unit.name, "share": round(c.share, 4)} for c in found]
+    listed = "、".join(f"{c['name']}（{c['code']}）{c['share']:.0%}" for c in choices)
+    chosen = data.get("handling_office") if isinstance(data, dict) else None
+    if chosen not in (None, ""):
+        if not isinstance(chosen, str) or chosen not in offered:
+            errors.fields.append({"field": "project.handling_office", "choices": choices,
+                                  "message": f"所选受理机关不是该用地所在辖区的受理机关；可选：{listed}"})
+            return
+        project["handling_office"] = offered[chosen].unit
+    elif choose_when_split and len(found) > 1 and found[1].share >= split_share():
+        errors.fields.append({"field": "project.handling_office", "choices": choices,
+                              "message": f"项目用地跨越多个辖区，请选择受理机关：{listed}"})
+
+
+def validate(data: dict, files: dict | None = None, *, now=None, choose_when_split: bool = False) -> CleanApplication:
     errors = _Errors()
     if not isinstance(data, dict):
         raise IntakeInvalid([{"field": "body", "message": "请求体须为 JSON 对象"}])
@@ -266,12 +295,7 @@ def validate(data: dict, files: dict | None = None, *, now=None) -> CleanApplica
     if key is not None and (not isinstance(key, str) or not key.strip() or len(key) > 100):
         errors.add("idempotency_key", "幂等键须为 1–100 个字符的文字")
     if site is not None and versions and not errors.fields:
-        from plandesk.catalog.services import NoHandlingOffice, handling_office_for
-
-        try:
-            project["handling_office"] = handling_office_for(versions, site)
-        except NoHandlingOffice as exc:
-            errors.add("project.site", exc.message)
+        _route(versions, site, data.get("project"), errors, project, choose_when_split)
     if errors.fields:
         raise IntakeInvalid(errors.fields)
     return CleanApplication(versions=versions, applicant=applicant, project=project, site=site, forms=forms,

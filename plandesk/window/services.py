@@ -174,7 +174,7 @@ def _register(clean: CleanApplication, actor, now) -> IntakeResult:
     return IntakeResult(case=case, created=True, receipt=receipt, password=password)
 
 
-def intake(data: dict, *, actor, files: dict | None = None, now=None) -> IntakeResult:
+def intake(data: dict, *, actor, files: dict | None = None, now=None, choose_when_split: bool = False) -> IntakeResult:
     """Register an application at the intake window: checked whole first, then written in one transaction.
 
     The same idempotency key returns the case it made before (never a second one), with the password only while
@@ -187,7 +187,7 @@ def intake(data: dict, *, actor, files: dict | None = None, now=None) -> IntakeR
         existing = Case.objects.filter(idempotency_key=key.strip()).first()
         if existing is not None:
             return _replay(existing)
-    clean = validate(data, files, now=now)
+    clean = validate(data, files, now=now, choose_when_split=choose_when_split)
     try:
         with transaction.atomic():
             if clean.idempotency_key:

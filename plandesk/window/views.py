@@ -122,7 +122,8 @@ def _application(request, versions) -> tuple[dict, dict, str]:
         "applicant": {"name": post.get("applicant_name"), "credit_code": post.get("credit_code"),
                       "id_number": post.get("id_number"), "contact": post.get("contact"),
                       "phone": post.get("phone")},
-        "project": {"name": post.get("project_name"), "address": post.get("project_address"), "site": site},
+        "project": {"name": post.get("project_name"), "address": post.get("project_address"), "site": site,
+                    "handling_office": post.get("handling_office") or None},
         "forms": {v.item.code: read_form(v.item.code, v.form_schema, post) for v in versions},
         "materials": materials,
         "idempotency_key": (post.get("form_token") or "")[:100] or None,
@@ -139,25 +140,27 @@ def intake(request):
         return render(request, "window/intake_choose.html", {"items": items, "groups": groups})
     errors: dict[str, str] = {}
     data: dict = {}
+    offices: list[dict] = []
     if request.method == "POST":
         data, files, site_error = _application(request, versions)
         try:
             if site_error:
                 raise services.IntakeInvalid([{"field": "project.site", "message": site_error}])
-            result = services.intake(data, actor=request.user, files=files)
+            result = services.intake(data, actor=request.user, files=files, choose_when_split=True)
         except services.IntakeInvalid as exc:
             for f in exc.fields:
                 errors.setdefault(f["field"], f["message"])
+                offices = f.get("choices") or offices
         else:
             if result.receipt is None:
                 messages.info(request, "该申请已受理（重复提交），回执链接已过期："
                                        "如需回执请重新打印（将生成新的查询密码）")
                 return redirect("window:case", result.case.number)
             return redirect("window:receipt", services.receipt_token(result.receipt))
-    return _intake_form(request, versions, data, errors)
+    return _intake_form(request, versions, data, errors, offices)
 
 
-def _intake_form(request, versions, data: dict, errors: dict):
+def _intake_form(request, versions, data: dict, errors: dict, offices: list[dict] | None = None):
     post = request.POST
     forms = [(v, schema_inputs(v.item.code, v.form_schema, data.get("forms", {}).get(v.item.code), errors))
              for v in versions]
@@ -171,6 +174,7 @@ def _intake_form(request, versions, data: dict, errors: dict):
         "site_json": json.dumps(site, ensure_ascii=False) if isinstance(site, dict) else (site or ""),
         "other_errors": {k: v for k, v in errors.items() if not k.startswith(("forms.", "materials."))},
         "accept": storage.ACCEPT,
+        "offices": offices or [],
     })
 
 

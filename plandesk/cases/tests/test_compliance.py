@@ -195,3 +195,43 @@ def test_a_site_barely_over_the_line_is_not_flagged(city, api_as, settings):
     case = intake(city, api_as, project=project(lonlat_box(114.2988, 30.6005, 114.3008, 30.6015)))
     assert not case.compliance_checks.get().split_jurisdiction
     assert not Notification.objects.filter(kind="case.split_jurisdiction").exists()
+
+
+SPLIT = (114.2988, 30.6005, 114.3008, 30.6015)  # Division 1 holds 60 %, Division 2 40 %
+
+
+def test_the_clerk_may_hand_a_split_site_to_another_jurisdiction_that_holds_it(city, api_as):
+    body = application(project={**project(lonlat_box(*SPLIT)), "handling_office": "div2"})
+    response = api_as(city["intake"]).post("/api/v1/cases", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["handling_office"] == "div2"
+    assert Case.objects.get(number=response.json()["case_number"]).handling_office.code == "div2"
+
+
+def test_it_refuses_a_handling_office_that_holds_none_of_the_site(city, api_as):
+    before = Case.objects.count()
+    body = application(project={**project(lonlat_box(*SPLIT)), "handling_office": "town_qiao"})
+    response = api_as(city["intake"]).post("/api/v1/cases", body)
+    assert response.status_code in (400, 422)
+    assert "project.handling_office" in response.content.decode()
+    assert "行政审批一处（div1）60%" in response.content.decode()
+    assert Case.objects.count() == before
+
+
+def test_the_intake_page_asks_the_clerk_to_choose_for_a_split_site_and_keeps_the_choice(city, settings, tmp_path):
+    import json
+
+    from plandesk.window.tests.test_pages import _form
+
+    settings.PLANDESK_WINDOW_FILES = tmp_path
+    client = Client()
+    client.force_login(city["intake"])
+    form = _form(site_geojson=json.dumps(lonlat_box(*SPLIT)), form_token="split-1")
+    page = client.post("/window/intake/?item=land_use_permit", form)
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="handling-office-choice"' in html
+    assert "行政审批一处（占用地 60%）" in html and "行政审批二处（占用地 40%）" in html
+    assert not Case.objects.exists()
+    form = _form(site_geojson=json.dumps(lonlat_box(*SPLIT)), form_token="split-1", handling_office="div2")
+    assert client.post("/window/intake/?item=land_use_permit", form).status_code == 302
+    assert Case.objects.get().handling_office.code == "div2"
