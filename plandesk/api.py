@@ -72,6 +72,9 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig):
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # django-ninja's own words for a body that is not JSON: in Chinese, shaped like the other 400s (fields).
+        return error_response(400, "invalid_json", "请求内容不是有效的 JSON（须为 UTF-8 编码）", fields=[])
     return error_response(exc.status_code, "http_error", str(exc))
 
 
