@@ -109,7 +109,8 @@ WHO = {"review": "handler1", "division_meeting": "head1", "director_review": "di
 
 
 def complete_one(task: Task) -> None:
-    user = people[WHO[task.step_id]]
+    # A step the shipped process gained since this bench was written: whoever holds its post works it.
+    user = people[WHO[task.step_id]] if task.step_id in WHO else Post.objects.holders([task.post]).order_by("pk")[0]
     if task.meeting_kind:
         services.complete_meeting_task(task.case, task.meeting_kind, "approve", "同意", user, "M-1")
     else:
