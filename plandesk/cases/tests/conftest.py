@@ -9,17 +9,10 @@ from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from plandesk.gis.geometry import to_geojson
-from plandesk.window.tests.conftest import USCC, application  # noqa: F401 — shared with the window's tests
 
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def window_files(settings, tmp_path):
-    settings.PLANDESK_WINDOW_FILES = tmp_path / "window-files"
+# Shared with the window's tests: the application body, and the autouse fixtures (a fast password hasher, a
+# temporary folder for uploaded files), which apply here because they are imported into this conftest.
+from plandesk.window.tests.conftest import USCC, application, fast_hasher, window_files  # noqa: F401
 
 
 @pytest.fixture
