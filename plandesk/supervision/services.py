@@ -388,10 +388,16 @@ def file_feedback(notice_id: int, user, *, delay_reason: str, handling_opinion: 
 
 def check_completion(task: Task) -> None:
     """Workflow asks before completing a task: an issued notice must be answered in writing first."""
-    notice = UrgingNotice.objects.filter(task_id=task.pk, status=NoticeStatus.ISSUED).first()
-    if notice is not None:
-        raise FeedbackRequired(f"该环节已收到催办通知书 {notice.number}，请先书面反馈延误原因和处理意见",
-                               notice=notice.pk, feedback_url=reverse("supervision:notice", args=[notice.pk]))
+    # On every completion's hot path: one plain indexed look-up (the ORM's query building cost ~0.7 ms of CPU here,
+    # a fifth of a whole completion; bench/workflow.py).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, number FROM {UrgingNotice._meta.db_table}"  # noqa: S608 — the model's own table
+                       " WHERE task_id = %s AND status = %s ORDER BY id LIMIT 1", [task.pk, NoticeStatus.ISSUED.value])
+        found = cursor.fetchone()
+    if found is not None:
+        pk, number = found
+        raise FeedbackRequired(f"该环节已收到催办通知书 {number}，请先书面反馈延误原因和处理意见",
+                               notice=pk, feedback_url=reverse("supervision:notice", args=[pk]))
 
 
 def withdraw_stale_drafts() -> int:
