@@ -45,6 +45,9 @@ MAX_MESSAGES = 50
 MAX_UNZIPPED = 4 * 1024 * 1024 * 1024  # a zipped Shapefile's members together, once unpacked
 MAX_ZIP_RATIO = 200
 MAX_FEATURE_VERTICES = 200_000
+# GDAL reads a GeoJSON file whole into memory (a 23 MB file took ~470 MB): larger layers come as GeoPackage or a
+# zipped Shapefile, which are read feature by feature. Settings: PLANDESK_GIS_MAX_GEOJSON_MB.
+DEFAULT_MAX_GEOJSON_MB = 100
 BATCH_SIZE = 2000
 # After a big load, PostgreSQL's planner needs fresh statistics: with stale ones it ANDed the GiST index with the
 # B-tree on retired_in (1M rows) and a street-level map view took 230 ms instead of a few.
@@ -422,6 +425,11 @@ class Importer:
             raise ImportRefused(f"不支持的文件格式 {suffix or '（无扩展名）'}：可导入 GeoPackage、压缩的 Shapefile、"
                                 "GeoJSON、DXF、带 WKT 列的 CSV", report)
         report.format = SUFFIXES[suffix]
+        limit_mb = int(getattr(settings, "PLANDESK_GIS_MAX_GEOJSON_MB", DEFAULT_MAX_GEOJSON_MB))
+        size_mb = self.path.stat().st_size / 1048576
+        if report.format == "GeoJSON" and size_mb > limit_mb:
+            raise ImportRefused(f"GeoJSON 文件过大（{size_mb:.0f} MB，上限 {limit_mb} MB）：GeoJSON 须整体读入内存，"
+                                "请改用 GeoPackage 或压缩的 Shapefile 导入大图层", report)
         model = self.layer.feature_model
         self.geom_field = model._meta.get_field("geom")
         self.field_type = type(self.geom_field).__name__

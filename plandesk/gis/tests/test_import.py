@@ -214,3 +214,14 @@ def test_it_refreshes_planner_statistics_after_a_big_load(layers, monkeypatch, t
     monkeypatch.setattr(importer, "ANALYZE_AFTER", 1)
     version = import_layer(parcels_file(tmp_path), layers["parcels"])  # runs ANALYZE on PostgreSQL, nothing else
     assert version.report["imported"] == 3
+
+
+def test_it_refuses_a_geojson_too_large_to_read_whole_and_points_to_geopackage(tmp_path, layers, settings):
+    layer = layers["parcels"]
+    import_layer(parcels_file(tmp_path), layer)
+    settings.PLANDESK_GIS_MAX_GEOJSON_MB = 1
+    big = parcels_file(tmp_path, name="big.geojson", count=3, note="备注" * 200_000)  # ~1.2 MB of attributes
+    with pytest.raises(ImportRefused) as info:
+        import_layer(big, layer)
+    assert "GeoJSON 文件过大" in info.value.message and "GeoPackage" in info.value.message
+    assert layer.versions.count() == 1 and layer.features().count() == 3
