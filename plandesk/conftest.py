@@ -17,18 +17,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-# The certificate step needs a second person's check by default (issue 8, docs/certificates.md). Other apps' tests
-# that run a process to its end complete that step alone (they test the engine, not certificates), so until they
-# prepare and check there they run with the check off; the certificates' and the window's tests run with the default.
-CHECK_DEFAULT_APPS = ("plandesk/certificates/", "plandesk/window/")
-
-
-@pytest.fixture(autouse=True)
-def _certificate_check_outside_its_apps(request, settings):
-    if not any(app in str(request.node.path) for app in CHECK_DEFAULT_APPS):
-        settings.PLANDESK_CERTIFICATES_REQUIRE_CHECK = False
-
-
 def make_user(username: str, *roles: str, full_name: str = "") -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, full_name=full_name or username)
     user.add_roles(*roles)

@@ -1,7 +1,8 @@
 """`plandesk demo`: the certificate types with their number formats, the bureau as the default issuing office, and
 demo cases taken through both meetings, prepared by the certificate step's handler, checked by the division head
-and issued, then left ready for pick-up at the output window: a licence (建设用地规划许可证), a non-licence item with
-its approval letter (规划条件通知书 + 批复), and a refused application (不予行政许可决定书). Idempotent."""
+at the 证件校核 step and issued, then left ready for pick-up at the output window: a licence (建设用地规划许可证), a
+non-licence item with its approval letter (规划条件通知书 + 批复), and a refused application (不予行政许可决定书).
+Idempotent."""
 
 from __future__ import annotations
 
@@ -80,13 +81,18 @@ def _demo_case(out, key, item_code, project, applicant, corner, decision):
     if task is None or task.post is None:
         return case
     handler = Post.objects.holders([task.post]).order_by("username").first()
-    checker = case.handling_office.division_heads().order_by("username").first()
-    if handler is None or checker is None:
+    if handler is None:
         return case
     for draft in services.prepare(case, handler):
         if decision == "approve":
             services.edit(draft, handler, {"conditions": "按审定的规划条件实施；建设前复核道路红线。"})
-        services.check(draft, checker, note="核对无误（演示）")
-    workflow.complete_task(task.pk, handler, decision="approve", opinion="证照已制作、校核（演示）")
+    workflow.complete_task(task.pk, handler, decision="approve", opinion="证照已制作（演示）")
+    # The second person's check is the process's next step (证件校核), worked by a holder of its post.
+    check = case.tasks.filter(state=TaskState.OPEN, step_id__in=services.CHECK_STEPS).select_related("post").first()
+    checker = Post.objects.holders([check.post]).exclude(pk=handler.pk).order_by("username").first() if (
+        check is not None and check.post is not None) else None
+    if checker is None:
+        return case
+    workflow.complete_task(check.pk, checker, decision="approve", opinion="核对无误（演示）")
     case.refresh_from_db()
     return case

@@ -29,6 +29,8 @@ from plandesk.workflow import services as workflow_errors
 APPROVAL_LETTER = "approval_letter"
 REFUSAL_DECISION = "refusal_decision"
 PREPARE_STEPS = ("prepare_certificate", "prepare_refusal")
+# The second person's check (证件校核) that follows each certificate step in the shipped processes.
+CHECK_STEPS = ("check_certificate", "check_refusal")
 PAYLOAD_VERSION = 1
 log = logging.getLogger(__name__)
 
@@ -268,9 +270,9 @@ def _expected_outcome(case: Case) -> str:
         return case.outcome
     from plandesk.workflow.models import Task, TaskState
 
-    step = Task.objects.filter(case=case, state=TaskState.OPEN, step_id__in=PREPARE_STEPS).values_list(
-        "step_id", flat=True).first()
-    return Outcome.REJECTED if step == "prepare_refusal" else Outcome.APPROVED
+    step = Task.objects.filter(case=case, state=TaskState.OPEN, step_id__in=PREPARE_STEPS + CHECK_STEPS
+                               ).values_list("step_id", flat=True).first()
+    return Outcome.REJECTED if step in ("prepare_refusal", "check_refusal") else Outcome.APPROVED
 
 
 # --- who may do what -------------------------------------------------------------------------------------------------
@@ -335,9 +337,10 @@ def may_see(user, case: Case) -> bool:
 
 # --- preparing and checking ----------------------------------------------------------------------------------------
 
-def prepare(case: Case, user, *, system: bool = False) -> list[Certificate]:
-    """Draft the documents the case calls for (idempotent: existing drafts stay as they are)."""
-    if not system and not may_prepare(user, case):
+def prepare(case: Case, user, *, system: bool = False, at_step: bool = False) -> list[Certificate]:
+    """Draft the documents the case calls for (idempotent: existing drafts stay as they are). `at_step`: the
+    workflow drafts them for `user`, who completed the certificate step (so may_prepare no longer holds)."""
+    if not system and not at_step and not may_prepare(user, case):
         raise _forbidden("只有“制证”环节的办理人可以制作证照")
     outcome = _expected_outcome(case)
     with transaction.atomic():
@@ -472,12 +475,23 @@ def _check_required_error(case: Case, message: str, rows) -> Exception:
                          certificates_url=f"/certificates/cases/{case.number}/")
 
 
+def _followed_by_check(task) -> bool:
+    """Whether the task's process has the 证件校核 step after this certificate step (every shipped process does;
+    a case still running on an older stored version does not, and keeps the earlier rule)."""
+    from plandesk.workflow import services as workflow
+    from plandesk.workflow.models import ProcessInstance
+
+    instance = ProcessInstance.objects.select_related("definition").only("definition").get(pk=task.instance_id)
+    steps = workflow.parsed_definition(instance.definition).steps
+    return task.step_id.replace("prepare_", "check_", 1) in steps
+
+
 def completion_check(task) -> None:
-    """Workflow hook: the certificate step ends only when the documents its outcome calls for have been prepared
-    and then checked by a second person (校核), so that the case reaches ready_for_pickup with every document
-    checked and is numbered, signed and issued in that transaction (API.md). 409 certificate_check_required
-    otherwise, naming the documents and who may check them."""
-    if task.step_id not in PREPARE_STEPS:
+    """Workflow hook. In the shipped processes the second person's check is a step of its own (证件校核) after the
+    certificate step, so the certificate step ends as any other: what was not prepared by hand is drafted when the
+    check ends (`issue_for_case`). A process version without that step keeps the earlier rule: the certificate
+    step ends only when its documents are prepared and checked (409 certificate_check_required otherwise)."""
+    if task.step_id not in PREPARE_STEPS or _followed_by_check(task):
         return
     case = task.case
     rows = list(Certificate.objects.filter(case_id=task.case_id).pending().select_related("type", "prepared_by")
@@ -492,6 +506,40 @@ def completion_check(task) -> None:
         case.outcome = _expected_outcome(case)  # for planned_types; not saved
         names = "、".join(t.name for t, _code in planned_types(case)) or "证照"
         raise _check_required_error(case, f"请先制作{names}，并经另一人校核后再办结本环节", [])
+
+
+def _last_done(case: Case, steps):
+    from plandesk.workflow.models import Task, TaskState
+
+    return (Task.objects.filter(case=case, state=TaskState.COMPLETED, step_id__in=steps)
+            .select_related("completed_by").order_by("-id").first())
+
+
+def check_at_step(case: Case) -> None:
+    """The 证件校核 step was approved and the case is becoming ready for pick-up (same transaction): the documents
+    nobody prepared by hand are drafted for whoever completed the certificate step, and every draft is recorded as
+    checked by whoever completed the check. The preparer may not be the checker: workflow's 403 (NotAllowed), and
+    the whole completion is undone."""
+    from plandesk.workflow import services as workflow
+
+    check_task = _last_done(case, CHECK_STEPS)
+    if check_task is None or check_task.decision != "approve" or check_task.completed_by is None:
+        return
+    checker = check_task.completed_by
+    prepare_task = _last_done(case, PREPARE_STEPS)
+    preparer = prepare_task.completed_by if prepare_task is not None else None
+    same = "校核须由制证人以外的另一人进行：您办理了本案的制证环节或制作了证照，不能校核"
+    if preparer is not None and preparer.pk == checker.pk:
+        raise workflow.NotAllowed(same)
+    if not case.certificates.pending().exists() and not case.certificates.numbered().exists():
+        prepare(case, preparer, system=preparer is None, at_step=True)
+    for cert in case.certificates.filter(status=Status.DRAFT).select_related("type", "case", "prepared_by"):
+        if cert.prepared_by_id == checker.pk:
+            raise workflow.NotAllowed(same)
+        try:
+            check(cert, checker, approve=True, note=check_task.opinion or "证件校核通过")
+        except CertificateError as exc:
+            raise (workflow.NotAllowed if exc.status == 403 else workflow.Conflict)(exc.message) from None
 
 
 # --- issuing -------------------------------------------------------------------------------------------------------
@@ -545,8 +593,8 @@ def issue(cert: Certificate, *, actor=None) -> Certificate:
 
 
 def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
-    """The case is ready for pick-up: number, sign and issue its checked documents. The certificate step cannot
-    end without them (`completion_check`); a case made ready some other way gets no unchecked document signed:
+    """The case is ready for pick-up: number, sign and issue its checked documents (checked at the 证件校核 step,
+    `check_at_step`, or by hand before it); a case made ready some other way gets no unchecked document signed:
     its drafts wait, and a warning is logged. With the check turned off, whatever nobody prepared is drafted by
     the system and issued."""
     with transaction.atomic():
@@ -555,9 +603,10 @@ def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
                 prepare(case, None, system=True)
             rows = case.certificates.pending()
         else:
+            check_at_step(case)
             rows = case.certificates.filter(status=Status.CHECKED)
             unchecked = list(case.certificates.filter(status=Status.DRAFT).values_list("pk", flat=True))
-            if unchecked or not case.certificates.exists():
+            if unchecked or (not case.certificates.exists() and planned_types(case)):
                 # Nothing changes (so no audit event): the warning tells the operator what the step would have.
                 log.warning("case %s ready for pick-up without checked documents (drafts %s): none issued",
                             case.number, unchecked)

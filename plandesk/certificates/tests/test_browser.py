@@ -1,6 +1,7 @@
-"""In a real browser: a case decided at the bureau meeting; the handler prepares the certificate, the division head
-checks it, the handler ends the certificate step (the case is ready: number, signature, issue), the output window
-hands it over; then the QR code read from the PDF opens the public verification page, which says valid."""
+"""In a real browser: a case decided at the bureau meeting; the handler prepares the certificate and ends the
+certificate step, the division head checks it at the 证件校核 step (the case is ready: number, signature, issue),
+the output window hands it over; then the QR code read from the PDF opens the public verification page, which
+says valid."""
 
 from __future__ import annotations
 
@@ -56,18 +57,23 @@ def test_a_certificate_goes_from_preparation_to_hand_over_and_verifies_from_its_
     cert.refresh_from_db()
     assert cert.content["conditions"] == "施工前复核道路红线" and cert.status == Status.DRAFT
 
-    head = signed_in(browser, live_server, "head1")
-    head.goto(f"{live_server.url}/certificates/cases/{case.number}/")
-    head.get_by_label("校核意见").fill("核对无误")
-    head.get_by_role("button", name="校核通过").click()
-    head.locator(f'#cert-{cert.pk}[data-status="checked"]').wait_for()
-
     handler.goto(f"{live_server.url}/work/cases/{case.number}/")
-    handler.get_by_label("办理意见").fill("证照已制作、校核")
+    handler.get_by_label("办理意见").fill("证照已制作，请校核")
     handler.get_by_role("button", name="提交").click()
     handler.wait_for_url("**/work/")
     cert.refresh_from_db()
+    assert cert.status == Status.DRAFT  # the second person's check is the next step (证件校核)
+
+    head = signed_in(browser, live_server, "head1")
+    head.goto(f"{live_server.url}/certificates/cases/{case.number}/")
+    head.locator(f'#cert-{cert.pk}[data-status="draft"]').wait_for()
+    head.goto(f"{live_server.url}/work/cases/{case.number}/")
+    head.get_by_label("办理意见").fill("核对无误")
+    head.get_by_role("button", name="提交").click()
+    head.wait_for_url("**/work/")
+    cert.refresh_from_db()
     assert cert.status == Status.ISSUED and cert.number.startswith("地字第420100")
+    assert cert.checked_by == bureau["head1"] and cert.check_note == "核对无误"
 
     output = signed_in(browser, live_server, "output")
     output.goto(f"{live_server.url}/window/cases/{case.number}/")

@@ -11,7 +11,6 @@ from plandesk.certificates import services, signing
 from plandesk.certificates.models import Certificate, Handover, Status
 from plandesk.certificates.tests.conftest import ID_NUMBER, finish_step, for_items, open_task, to_certificate_step
 from plandesk.window import services as window
-from plandesk.workflow import services as workflow
 
 
 def test_it_prepares_checks_and_issues_the_licence_when_the_case_is_ready(bureau, api_as):
@@ -23,18 +22,15 @@ def test_it_prepares_checks_and_issues_the_licence_when_the_case_is_ready(bureau
     assert ["容积率", "2.5"] in cert.content["indicators"]
     assert cert.content["authority"] == "市城乡规划局"
 
-    # The step cannot end while what was prepared is unchecked; the preparer cannot check his own work.
-    with pytest.raises(workflow.Conflict, match="校核"):
-        workflow.complete_task(open_task(case).pk, bureau["handler1"], decision="approve")
+    # The preparer cannot check his own work; the 证件校核 step records the division head's check.
     with pytest.raises(services.CertificateError, match="另一人"):
         services.check(cert, bureau["handler1"])
-    cert = services.check(cert, bureau["head1"], note="核对无误")
-    assert cert.status == Status.CHECKED and cert.checked_by == bureau["head1"]
 
     case = finish_step(bureau, case)
     assert case.status == CaseStatus.READY_FOR_PICKUP
     cert.refresh_from_db()
-    assert cert.status == Status.ISSUED
+    assert cert.status == Status.ISSUED and cert.checked_by == bureau["head1"] and cert.check_note == "核对无误"
+    assert cert.prepared_by == bureau["handler1"]
     assert cert.number.startswith("地字第420100") and cert.number.endswith("00001号")
     assert signing.verify(cert.payload, cert.signature)
     assert Event.objects.filter(action="certificates.issued", object_id=str(cert.pk)).exists()
@@ -53,39 +49,6 @@ def test_it_issues_a_refusal_decision_with_reasons_and_remedies(bureau):
     draft.refresh_from_db()
     assert case.outcome == "rejected" and draft.status == Status.ISSUED
     assert draft.number.startswith("规不许〔")
-
-
-def test_the_step_cannot_end_before_a_second_person_checked_and_the_api_says_why(bureau, api_as):
-    case = to_certificate_step(bureau)
-    task = open_task(case)
-    handler = api_as(bureau["handler1"])
-
-    # Nothing prepared: 409 naming what to prepare and who may check; nothing changes.
-    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve", "version": task.version})
-    assert response.status_code == 409
-    body = response.json()
-    assert body["error"] == "certificate_check_required"
-    assert "建设用地规划许可证" in body["message"] and "另一人校核" in body["message"]
-    assert "head1" in body["checkers"] and "director" in body["checkers"]
-    assert body["certificates_url"] == f"/certificates/cases/{case.number}/"
-    assert open_task(case).pk == task.pk and not case.certificates.exists()
-
-    # Prepared but unchecked: still 409, and the preparer is not offered as a checker.
-    [draft] = services.prepare(case, bureau["handler1"])
-    body = handler.post(f"/api/v1/tasks/{task.pk}/complete",
-                        json={"decision": "approve", "version": task.version}).json()
-    assert body["error"] == "certificate_check_required" and "handler1" not in body["checkers"]
-    assert body["documents"] == [{"id": draft.pk, "type": "建设用地规划许可证", "status": "draft",
-                                  "prepared_by": "handler1"}]
-
-    services.check(draft, bureau["head1"], note="核对无误")
-    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve",
-                                                                     "version": task.version})
-    assert response.status_code == 200, response.content
-    case.refresh_from_db()
-    assert case.status == CaseStatus.READY_FOR_PICKUP
-    draft.refresh_from_db()
-    assert draft.status == Status.ISSUED and draft.checked_by == bureau["head1"]
 
 
 def test_only_a_second_person_with_the_right_post_may_check(bureau):
@@ -111,12 +74,9 @@ def test_a_refused_check_goes_back_to_the_preparer_with_the_reason(bureau):
     assert notice.recipient == bureau["handler1"] and "用地面积与红线图不符" in notice.body
     event = Event.objects.get(action="certificates.check_returned", object_id=str(draft.pk))
     assert event.after["note"] == "用地面积与红线图不符"
-    with pytest.raises(workflow.Conflict, match="用地面积与红线图不符"):
-        workflow.complete_task(open_task(case).pk, bureau["handler1"], decision="approve")
 
-    # Corrected by the preparer, checked again, issued when the step ends.
+    # Corrected by the preparer, checked again at the 证件校核 step, issued when it ends.
     draft = services.edit(draft, bureau["handler1"], {"land_area_m2": "11800"})
-    services.check(draft, bureau["head1"], note="已改正")
     case = finish_step(bureau, case)
     draft.refresh_from_db()
     assert draft.status == Status.ISSUED and draft.payload["land_area_m2"] == "11800"
@@ -124,7 +84,7 @@ def test_a_refused_check_goes_back_to_the_preparer_with_the_reason(bureau):
 
 def test_with_the_check_turned_off_the_system_drafts_and_issues(bureau, settings):
     settings.PLANDESK_CERTIFICATES_REQUIRE_CHECK = False
-    case = finish_step(bureau, to_certificate_step(bureau), check=False)
+    case = finish_step(bureau, to_certificate_step(bureau))
     [cert] = case.certificates.all()
     assert cert.status == Status.ISSUED and cert.prepared_by is None and cert.checked_by is None
 

@@ -51,24 +51,42 @@ def node(id, kind, name, lane, col, row=0):
     return {"id": id, "kind": kind, "name": name, "lane": lane, "col": col, "row": row, "days": None, "props": {}}
 
 
+def check_tail(start_col, handler="handler", head="head", output="output"):
+    """The certificate step, then the second person's check (证件校核) by the handling office's head, then the
+    output window. The check's `return` goes back to the certificate step (the engine's return); its `reject` does
+    too, through the gateway after it, with the reason in the step's opinion."""
+    nodes, flows = [], []
+    for row, (kind, prepare_name) in enumerate((("certificate", "制证"), ("refusal", "制作不予许可决定书"))):
+        prepare, check, gate = f"prepare_{kind}", f"check_{kind}", f"gw_check_{kind}"
+        nodes += [
+            task(prepare, prepare_name, handler, start_col, row, 2),
+            task(check, "证件校核", head, start_col + 1, row, 1),
+            node(gate, "xor", "校核结论", head, start_col + 2, row),
+        ]
+        flows += [
+            (f"f_{check}", prepare, check, None, None),
+            (f"f_{check}_back", gate, prepare, 'decision == "reject"', "校核不通过"),
+            (f"f_{check}_ok", gate, "end", None, "校核通过"),
+            (f"f_{gate}", check, gate, None, None),
+        ]
+    nodes.append(node("end", "end", "送出件窗口", output, start_col + 3))
+    return nodes, flows
+
+
 def decision_tail(start_col, handler="handler"):
-    """Bureau meeting outcome: a certificate when approved, a refusal decision when rejected, then the window."""
-    return [
-        node("gw_outcome", "xor", "审批结论", "director", start_col),
-        task("prepare_certificate", "制证", handler, start_col + 1, 0, 2),
-        task("prepare_refusal", "制作不予许可决定书", handler, start_col + 1, 1, 2),
-        node("end", "end", "送出件窗口", "output", start_col + 2),
-    ], [
+    """Bureau meeting outcome: a certificate when approved, a refusal decision when rejected, each checked by a
+    second person, then the window."""
+    nodes, flows = check_tail(start_col + 1, handler)
+    return [node("gw_outcome", "xor", "审批结论", "director", start_col), *nodes], [
         ("f_cert", "gw_outcome", "prepare_certificate", None, "准予"),
         ("f_refuse", "gw_outcome", "prepare_refusal", 'decision == "reject"', "不予"),
-        ("f_cert_end", "prepare_certificate", "end", None, None),
-        ("f_refuse_end", "prepare_refusal", "end", None, None),
+        *flows,
     ]
 
 
 MEETINGS_LANES = [
     ("handler", "承办处室经办人 [handler]", 2),
-    ("head", "承办处室处长（处务会） [head]", 1),
+    ("head", "承办处室处长（处务会、证件校核） [head]", 2),
     ("director", "局长（局务会） [director]", 1),
     ("output", "出件窗口 [output]", 1),
 ]
@@ -99,7 +117,7 @@ def parallel_approval():
     lanes = [
         ("handler", "主办处室经办人（选址） [handler]", 2),
         ("partner", "设计方案审查处室 [div3.handler]", 1),
-        ("head", "主办处室处长（处务会） [head]", 1),
+        ("head", "主办处室处长（处务会、证件校核） [head]", 2),
         ("director", "局长（局务会） [director]", 1),
         ("output", "出件窗口 [output]", 1),
     ]
@@ -136,7 +154,7 @@ def co_review():
         ("handler", "主办处室经办人 [handler]", 2),
         ("municipal", "市政处会签 [municipal.co_reviewer]", 1),
         ("survey", "测绘管理处会签 [survey.co_reviewer]", 1),
-        ("head", "主办处室处长（处务会） [head]", 1),
+        ("head", "主办处室处长（处务会、证件校核） [head]", 2),
         ("director", "局长（局务会） [director]", 1),
         ("output", "出件窗口 [output]", 1),
     ]
@@ -174,17 +192,16 @@ def co_review():
 def delegated():
     lanes = [
         ("handler", "分局/镇经办人 [handler]", 2),
-        ("head", "分局/镇负责人 [head]", 1),
+        ("head", "分局/镇负责人（审批、证件校核） [head]", 2),
         ("output", "出件窗口 [output]", 1),
     ]
+    tail_nodes, tail_flows = check_tail(4)
     nodes = [
         node("start", "start", "窗口受理", "handler", 0),
         task("review", "承办审查", "handler", 1, 0, 5, form_schema=REVIEW_FORM),
         task("head_decision", "负责人审批", "head", 2, 0, 3, final="true"),
         node("gw_outcome", "xor", "审批结论", "head", 3),
-        task("prepare_certificate", "制证", "handler", 4, 0, 2),
-        task("prepare_refusal", "制作不予许可决定书", "handler", 4, 1, 2),
-        node("end", "end", "送出件窗口", "output", 5),
+        *tail_nodes,
     ]
     flows = [
         ("f1", "start", "review", None, None),
@@ -192,8 +209,7 @@ def delegated():
         ("f3", "head_decision", "gw_outcome", None, None),
         ("f_cert", "gw_outcome", "prepare_certificate", None, "准予"),
         ("f_refuse", "gw_outcome", "prepare_refusal", 'decision == "reject"', "不予"),
-        ("f_cert_end", "prepare_certificate", "end", None, None),
-        ("f_refuse_end", "prepare_refusal", "end", None, None),
+        *tail_flows,
     ]
     return "plandesk_delegated", "下放审批流程（分局、乡镇自办）", lanes, nodes, flows
 
@@ -300,14 +316,18 @@ def render(process_id, name, lanes, nodes, flows) -> str:
         out.append("      </bpmndi:BPMNShape>")
     for fid, src, tgt, _cond, _label in flows:
         sx, sy, sw, sh = bounds[src]
-        tx, ty, _tw, th = bounds[tgt]
-        start = (sx + sw, sy + sh // 2)
-        end = (tx, ty + th // 2)
-        points = [start]
-        if start[1] != end[1]:
-            mid = (start[0] + end[0]) // 2
-            points += [(mid, start[1]), (mid, end[1])]
-        points.append(end)
+        tx, ty, tw, th = bounds[tgt]
+        if tx < sx:  # a way back (校核不通过): over the top of the target, clear of the flows forward
+            above = ty - 10
+            points = [(sx + sw // 2, sy), (sx + sw // 2, above), (tx + tw // 2, above), (tx + tw // 2, ty)]
+        else:
+            start = (sx + sw, sy + sh // 2)
+            end = (tx, ty + th // 2)
+            points = [start]
+            if start[1] != end[1]:
+                mid = (start[0] + end[0]) // 2
+                points += [(mid, start[1]), (mid, end[1])]
+            points.append(end)
         out.append(f'      <bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}">')
         for px, py in points:
             out.append(f'        <di:waypoint x="{px}" y="{py}"/>')

@@ -36,6 +36,21 @@ def test_it_ships_diagram_information_for_every_element():
         assert elements <= drawn, path.name
 
 
+def test_every_certificate_step_is_followed_by_a_second_persons_check():
+    """证件校核 (issue 8): after each certificate step, a one-working-day check at the handling office's head, whose
+    `reject` leads back to the certificate step (its `return` does so through the engine)."""
+    for path in services.shipped_process_files():
+        parsed = engine.parse_process(path.read_text(encoding="utf-8"))
+        for kind in ("certificate", "refusal"):
+            check = parsed.steps[f"check_{kind}"]
+            assert (check.name, check.time_limit_days) == ("证件校核", 1), path.name
+            assert check.lane == "head", path.name
+        xml = path.read_text(encoding="utf-8")
+        for kind in ("certificate", "refusal"):
+            assert f'sourceRef="prepare_{kind}" targetRef="check_{kind}"' in xml, path.name
+            assert f'sourceRef="gw_check_{kind}" targetRef="prepare_{kind}"' in xml, path.name
+
+
 def test_it_lists_every_problem_of_a_bad_file_and_stores_nothing(bureau):
     xml = shipped("plandesk_two_meetings")
     xml = xml.replace('[head]"', '[nobody.here]"')
@@ -73,7 +88,7 @@ def test_it_keeps_running_cases_on_their_version(bureau, administrator):
     assert case.tasks.get(state=TaskState.OPEN).limit_days == 5
     from plandesk.workflow.tests.test_processes import work
 
-    assert work(case)[-1] == "prepare_certificate"
+    assert work(case)[-2:] == ["prepare_certificate", "check_certificate"]
 
 
 def test_it_uploads_through_the_admin_page_and_shows_problems(bureau, administrator, client):

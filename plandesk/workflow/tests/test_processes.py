@@ -91,7 +91,8 @@ def work(case, decisions: dict[str, str] | None = None, restore: bool = False, s
 def test_it_runs_the_two_meetings_process_to_the_output_window(bureau, engine_mode):
     case = bureau.new_case("permit")
     steps = work(case, restore=engine_mode == "restored")
-    assert steps == ["review", "division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    assert steps == ["review", "division_meeting", "director_review", "bureau_meeting", "prepare_certificate",
+                     "check_certificate"]
     if engine_mode == "live":
         assert len(engine_mode.loads) == 1  # only the first step read the JSON: the engine stayed in memory
     else:
@@ -105,7 +106,7 @@ def test_it_runs_the_two_meetings_process_to_the_output_window(bureau, engine_mo
 def test_it_prepares_a_refusal_when_the_bureau_meeting_rejects(bureau, engine_mode):
     case = bureau.new_case("permit")
     steps = work(case, {"bureau_meeting": "reject"}, restore=engine_mode == "restored")
-    assert steps[-1] == "prepare_refusal"
+    assert steps[-2:] == ["prepare_refusal", "check_refusal"]
     case.refresh_from_db()
     assert case.outcome == Outcome.REJECTED
 
@@ -116,7 +117,8 @@ def test_it_runs_parallel_approval_in_two_divisions_and_keeps_both_opinions(bure
     assert [(t.step_id, t.office.code) for t in first] == [("design_review", "div3"), ("site_review", "div1")]
     steps = work(case, restore=engine_mode == "restored")
     assert set(steps[:2]) == {"site_review", "design_review"}
-    assert steps[2:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    assert steps[2:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate",
+                         "check_certificate"]
     from plandesk.workflow import engine
 
     instance = ProcessInstance.objects.get(case=case)
@@ -132,7 +134,8 @@ def test_it_runs_co_review_with_both_divisions_answering(bureau, engine_mode):
     steps = work(case, restore=engine_mode == "restored")
     assert steps[0] == "review"
     assert set(steps[1:3]) == {"co_review_municipal", "co_review_survey"}
-    assert steps[3:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    assert steps[3:] == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate",
+                         "check_certificate"]
     case.refresh_from_db()
     assert case.status == CaseStatus.READY_FOR_PICKUP
 
@@ -140,9 +143,9 @@ def test_it_runs_co_review_with_both_divisions_answering(bureau, engine_mode):
 def test_it_runs_the_delegated_process_with_the_branch_head_deciding(bureau, engine_mode):
     case = bureau.new_case("rural", office="branch_east")
     steps = work(case, {"head_decision": "reject"}, restore=engine_mode == "restored")
-    assert steps == ["review", "head_decision", "prepare_refusal"]
+    assert steps == ["review", "head_decision", "prepare_refusal", "check_refusal"]
     posts = list(case.tasks.order_by("id").values_list("post__code", flat=True))
-    assert posts == ["branch_east.handler", "branch_east.head", "branch_east.handler"]
+    assert posts == ["branch_east.handler", "branch_east.head", "branch_east.handler", "branch_east.head"]
     case.refresh_from_db()
     assert case.outcome == Outcome.REJECTED and case.status == CaseStatus.READY_FOR_PICKUP
 
@@ -158,4 +161,20 @@ def test_it_returns_a_task_to_the_previous_step(bureau, engine_mode):
     assert reopened.step_id == "division_meeting"
     assert case.events.filter(kind="returned").exists()
     steps = work(case, restore=engine_mode == "restored")
-    assert steps == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate"]
+    assert steps == ["division_meeting", "director_review", "bureau_meeting", "prepare_certificate",
+                     "check_certificate"]
+
+
+@pytest.mark.parametrize("decision", ["return", "reject"])
+def test_the_check_step_sends_the_case_back_to_the_certificate_step(bureau, engine_mode, decision):
+    case = bureau.new_case("permit")
+    steps = work(case, {"check_certificate": decision}, restore=engine_mode == "restored", stop_after=6)
+    assert steps[-2:] == ["prepare_certificate", "check_certificate"]
+    check = case.tasks.get(step_id="check_certificate")
+    assert check.post.code == "div1.head" and check.limit_days == 1 and check.name == "证件校核"
+    reopened = case.tasks.get(state=TaskState.OPEN)
+    assert reopened.step_id == "prepare_certificate" and reopened.post.code == "div1.handler"
+    assert case.events.filter(data__task=check.pk, detail="证件校核意见").exists()
+    assert work(case, restore=engine_mode == "restored") == ["prepare_certificate", "check_certificate"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.READY_FOR_PICKUP and case.outcome == Outcome.APPROVED
