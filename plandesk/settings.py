@@ -338,6 +338,8 @@ _ENV_OVERRIDES: dict[str, type] = {
     # JSON values: {"address": ..., "hours": ..., "phones": ...}, {prompt key: audio URL}, {kind: days}, [layer codes]
     "PLANDESK_BUREAU_CONTACT": dict, "PLANDESK_PHONE_AUDIO": dict, "PLANDESK_PUBLICITY_MIN_DAYS": dict,
     "PLANDESK_PUBLICITY_CONTEXT_LAYERS": list,
+    "PLANDESK_PIPELINE_CLEARANCE_M": dict, "PLANDESK_PROTECTED_LAYERS": list,
+    "PLANDESK_SPLIT_JURISDICTION_SHARE": float, "PLANDESK_GIS_MAX_GEOJSON_MB": int,
 }
 for _name, _type in _ENV_OVERRIDES.items():
     if _name in os.environ and _name not in globals():
