@@ -508,6 +508,22 @@ def completion_check(task) -> None:
         raise _check_required_error(case, f"请先制作{names}，并经另一人校核后再办结本环节", [])
 
 
+def open_check_task(case: Case):
+    from plandesk.workflow.models import Task, TaskState
+
+    return Task.objects.filter(case=case, state=TaskState.OPEN, step_id__in=CHECK_STEPS).first()
+
+
+def preview(case: Case) -> list[dict]:
+    """What the 证件校核 step will approve when nobody prepared the documents by hand: their content as the
+    approval will draft it (nothing is stored)."""
+    if case.certificates.exists() or open_check_task(case) is None:
+        return []
+    office = office_for(case)
+    case.outcome = _expected_outcome(case)  # for planned_types; not saved
+    return [{"type": t, "content": content_for(case, t, office, code)} for t, code in planned_types(case)]
+
+
 def _last_done(case: Case, steps):
     from plandesk.workflow.models import Task, TaskState
 

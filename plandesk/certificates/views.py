@@ -97,6 +97,7 @@ def case_page(request, number: str):
     return render(request, "certificates/case.html", {
         "case": case, "rows": rows, "may_prepare": services.may_prepare(user, case),
         "task": services.open_prepare_task(case),
+        "preview": services.preview(case),
     })
 
 

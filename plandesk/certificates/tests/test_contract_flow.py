@@ -163,3 +163,15 @@ def test_a_refusal_decision_is_checked_at_its_own_step(bureau):
     assert case.outcome == "rejected" and cert.type.code == "refusal_decision"
     assert cert.status == Status.ISSUED and cert.checked_by == bureau["head1"]
     assert case.tasks.filter(step_id="check_refusal", state=TaskState.COMPLETED).exists()
+
+
+def test_the_checker_sees_what_the_check_will_approve_and_nothing_is_stored_before(bureau, client):
+    case = to_certificate_step(bureau)
+    workflow.complete_task(open_task(case).pk, bureau["handler1"], decision="approve", opinion="制证完毕")
+    client.force_login(bureau["head1"])
+    page = client.get(f"/certificates/cases/{case.number}/").content.decode()
+    assert 'id="check-preview"' in page and "建设用地规划许可证" in page and "江城置业有限公司" in page
+    assert not case.certificates.exists()
+    workflow.complete_task(open_task(case).pk, bureau["head1"], decision="approve", opinion="核对无误")
+    page = client.get(f"/certificates/cases/{case.number}/").content.decode()
+    assert 'id="check-preview"' not in page and case.certificates.get().status == Status.ISSUED
