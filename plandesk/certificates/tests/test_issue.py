@@ -11,6 +11,7 @@ from plandesk.certificates import services, signing
 from plandesk.certificates.models import Certificate, Handover, Status
 from plandesk.certificates.tests.conftest import ID_NUMBER, finish_step, for_items, open_task, to_certificate_step
 from plandesk.window import services as window
+from plandesk.workflow import services as workflow
 
 
 def test_it_prepares_checks_and_issues_the_licence_when_the_case_is_ready(bureau, api_as):
@@ -114,3 +115,33 @@ def test_it_issues_an_approval_letter_beside_the_certificate_of_a_non_licence_it
     case = finish_step(bureau, case)
     kinds = sorted(Certificate.objects.filter(case=case).values_list("type__code", flat=True))
     assert kinds == ["approval_letter", "planning_conditions"]
+
+
+def old_two_meetings_without_the_check() -> str:
+    """The two-meetings process as it was shipped before 证件校核 became a step: the certificate step ends it."""
+    from plandesk.workflow.processes import generate
+
+    process_id, name, lanes, nodes, flows = generate.two_meetings()
+    nodes = [n for n in nodes if not n["id"].startswith(("check_", "gw_check_"))]
+    flows = [f for f in flows if not f[0].startswith("f_check_") and not f[0].startswith("f_gw_check_")]
+    flows += [("f_cert_end", "prepare_certificate", "end", None, None),
+              ("f_refuse_end", "prepare_refusal", "end", None, None)]
+    return generate.render(process_id, name, lanes, nodes, flows)
+
+
+def test_a_case_on_a_stored_version_without_the_check_step_keeps_the_earlier_rule(bureau, api_as):
+    workflow.upload_definition(old_two_meetings_without_the_check(), actor=bureau["admin"], note="旧版本")
+    case = to_certificate_step(bureau, **for_items("construction_permit"))
+    assert case.process.definition.version == 2
+    task = open_task(case)
+    handler = api_as(bureau["handler1"])
+    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve", "version": task.version})
+    assert response.status_code == 409 and response.json()["error"] == "certificate_check_required"
+    assert "head1" in response.json()["checkers"] and not case.certificates.exists()
+
+    [draft] = services.prepare(case, bureau["handler1"])
+    services.check(draft, bureau["head1"], note="核对无误")
+    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve", "version": task.version})
+    assert response.status_code == 200 and response.json()["next_tasks"] == []
+    draft.refresh_from_db()
+    assert draft.status == Status.ISSUED and draft.checked_by == bureau["head1"]
