@@ -531,6 +531,23 @@ def _last_done(case: Case, steps):
             .select_related("completed_by").order_by("-id").first())
 
 
+SAME_PERSON = "校核须由制证人以外的另一人进行：您办理了本案的制证环节或制作了证照，不能校核"
+
+
+def work_rule(user, task) -> str | None:
+    """Registered with workflow (`WORK_RULES`): whoever completed the case's certificate step, or prepared one of
+    its documents by hand, may not open, claim, complete or be handed its 证件校核 step."""
+    if task.step_id not in CHECK_STEPS or user is None or not user.is_authenticated:
+        return None
+    from plandesk.workflow.models import Task, TaskState
+
+    prepared = Task.objects.filter(case_id=task.case_id, state=TaskState.COMPLETED, step_id__in=PREPARE_STEPS,
+                                   completed_by=user).exists()
+    if prepared or Certificate.objects.filter(case_id=task.case_id, prepared_by=user).pending().exists():
+        return SAME_PERSON
+    return None
+
+
 def check_at_step(case: Case) -> None:
     """The 证件校核 step was approved and the case is becoming ready for pick-up (same transaction): the documents
     nobody prepared by hand are drafted for whoever completed the certificate step, and every draft is recorded as
@@ -544,7 +561,7 @@ def check_at_step(case: Case) -> None:
     checker = check_task.completed_by
     prepare_task = _last_done(case, PREPARE_STEPS)
     preparer = prepare_task.completed_by if prepare_task is not None else None
-    same = "校核须由制证人以外的另一人进行：您办理了本案的制证环节或制作了证照，不能校核"
+    same = SAME_PERSON
     if preparer is not None and preparer.pk == checker.pk:
         raise workflow.NotAllowed(same)
     if not case.certificates.pending().exists() and not case.certificates.numbered().exists():

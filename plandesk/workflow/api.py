@@ -150,7 +150,7 @@ def list_tasks(request):
     they chair. Sorted by due time."""
     rows = (Task.objects.workable_by(request.auth).select_related("case", "post", "office", "assignee")
             .order_by("due_at", "id"))
-    return [task_out(t) for t in rows]
+    return [task_out(t) for t in rows if services.refusal_by_rules(request.auth, t) is None]
 
 
 @router.post("/tasks/{task_id}/complete",

@@ -371,15 +371,31 @@ def _outcome(instance: ProcessInstance, parsed: engine.ParsedProcess) -> str:
 
 # --- who may do what ------------------------------------------------------------------------------------------------
 
+# Rules of the apps above that narrow who may work a task beyond its post (certificates: whoever prepared the
+# documents may not check them): callables (user, task) -> the refusal in Chinese, or None. Asked wherever
+# workflow decides who may work a task: opening, claiming, completing, transferring, and the worklists.
+WORK_RULES: list = []
+
+
+def refusal_by_rules(user, task: Task) -> str | None:
+    for rule in WORK_RULES:
+        refusal = rule(user, task)
+        if refusal:
+            return refusal
+    return None
+
+
 def may_work(user, task: Task) -> bool:
-    """Members (or substitutes) of the task's post; once claimed, only the assignee."""
+    """Members (or substitutes) of the task's post; once claimed, only the assignee; and no app's rule refuses."""
     from plandesk.organization.models import Post
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if task.assignee_id is not None:
-        return task.assignee_id == user.pk
-    return task.post_id is not None and Post.objects.held_by(user).filter(pk=task.post_id).exists()
+        allowed = task.assignee_id == user.pk
+    else:
+        allowed = task.post_id is not None and Post.objects.held_by(user).filter(pk=task.post_id).exists()
+    return allowed and refusal_by_rules(user, task) is None
 
 
 def _is_director(user) -> bool:
@@ -475,7 +491,7 @@ def _task_select(may: bool, where: str, order: str) -> str:
             f"LEFT JOIN {rawsql.table(Post)} p ON p.id = t.post_id WHERE {where}{order} LIMIT 1")
 
 
-def get_task_for(user, task_id: int, *, lock: bool = False) -> Task:
+def get_task_for(user, task_id: int, *, lock: bool = False, rules: bool = True) -> Task:
     try:
         task_id = int(task_id)
     except (TypeError, ValueError):
@@ -487,6 +503,9 @@ def get_task_for(user, task_id: int, *, lock: bool = False) -> Task:
         raise NotFound("没有这个办理环节")
     if not may:
         raise NotAllowed("您不能办理这个环节")
+    refusal = refusal_by_rules(user, task) if rules else None
+    if refusal:
+        raise NotAllowed(refusal)
     return task
 
 
@@ -788,7 +807,8 @@ def transfer_task(task_id: int, user, to_user, reason: str, *, version: int | No
     """Hand a task to a colleague who holds the same post (转办), with a reason."""
     from plandesk.organization.models import Post
 
-    task = get_task_for(user, task_id)
+    # A person an app's rule keeps from working the task may still hand it on (the preparer passes the check).
+    task = get_task_for(user, task_id, rules=False)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("转办须说明理由", fields=[{"field": "reason", "message": "必填"}])
@@ -798,6 +818,9 @@ def transfer_task(task_id: int, user, to_user, reason: str, *, version: int | No
         raise InvalidInput("请选择另一位同事", fields=[{"field": "to", "message": "须为另一位同事"}])
     if task.post_id is None or not Post.objects.held_by(to_user).filter(pk=task.post_id).exists():
         raise InvalidInput("只能转给同一岗位的同事", fields=[{"field": "to", "message": "不在本岗位"}])
+    refusal = refusal_by_rules(to_user, task)
+    if refusal:
+        raise InvalidInput(f"不能转给这位同事：{refusal}", fields=[{"field": "to", "message": refusal}])
     now = timezone.now()
     with transaction.atomic():
         updated = Task.objects.filter(pk=task.pk, state=TaskState.OPEN,

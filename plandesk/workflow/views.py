@@ -54,7 +54,7 @@ def todo(request):
     rows, chosen = _filtered(request, base)
     rows = rows.select_related("case", "post", "office", "assignee").prefetch_related(
         "case__item_versions").order_by("due_at", "id")
-    tasks = list(rows)
+    tasks = [t for t in rows if services.refusal_by_rules(request.user, t) is None]
     counts = {"total": len(tasks), "red": sum(t.current_light == "red" for t in tasks),
               "yellow": sum(t.current_light == "yellow" for t in tasks)}
     return render(request, "workflow/todo.html", {"tasks": tasks, "counts": counts, "chosen": chosen,

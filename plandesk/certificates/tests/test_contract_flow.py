@@ -122,6 +122,9 @@ def test_a_preparer_who_also_holds_the_checking_post_is_refused_403_and_nothing_
     response = head.post(f"/api/v1/tasks/{check.pk}/complete", {"decision": "approve", "version": check.version})
     assert response.status_code == 403, response.content
     assert response.json()["error"] == "forbidden" and "另一人" in response.json()["message"]
+    # Nor may he claim it, nor does his worklist offer it; he may only hand it on.
+    assert head.post(f"/api/v1/tasks/{check.pk}/claim", {"version": check.version}).status_code == 403
+    assert check.pk not in [t["id"] for t in head.get("/api/v1/tasks").json()]
     check.refresh_from_db()
     assert check.state == TaskState.OPEN and check.completed_by is None
     case.refresh_from_db()

@@ -207,3 +207,25 @@ def test_it_gives_each_next_step_the_calendars_own_deadlines_before_and_after_a_
         set_day(date(2026, 11, 24), "holiday", "临时休假")  # Tuesday: a new calendar token
         after = complete_review(second)
     assert calendar.working_days_between(calendar.local_date(before.due_at), calendar.local_date(after.due_at)) == 1
+
+
+def test_an_apps_work_rule_keeps_a_post_holder_from_working_or_being_handed_a_task(bureau, monkeypatch):
+    """Upper apps narrow who may work a task (certificates: the preparer may not check): workflow asks WORK_RULES."""
+    from plandesk.workflow.models import Task
+
+    def not_handler1(user, task):
+        return "本环节须由他人办理" if user.username == "handler1" and task.step_id == "review" else None
+
+    monkeypatch.setattr(services, "WORK_RULES", [not_handler1])
+    case = bureau.new_case("permit")
+    task = case.tasks.get(state=TaskState.OPEN)
+    assert not services.may_work(bureau["handler1"], task) and services.may_work(bureau["handler1b"], task)
+    with pytest.raises(services.NotAllowed, match="须由他人办理"):
+        services.complete_task(task.pk, bureau["handler1"], decision="approve", opinion="同意")
+    with pytest.raises(services.NotAllowed):
+        services.claim_task(task.pk, bureau["handler1"])
+    services.claim_task(task.pk, bureau["handler1b"])
+    with pytest.raises(services.InvalidInput, match="不能转给这位同事"):
+        services.transfer_task(task.pk, bureau["handler1b"], bureau["handler1"], "请代办")
+    task.refresh_from_db()
+    assert task.assignee == bureau["handler1b"] and Task.objects.get(pk=task.pk).state == TaskState.OPEN
