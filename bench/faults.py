@@ -153,6 +153,7 @@ class Load:
         self.completed: list[int] = []  # task ids whose completion was acknowledged
         self.requests = 0
         self.retries = 0
+        self.meetings = 0  # meeting decisions acknowledged
         self.unexpected: list[str] = []
 
     def call(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, object]:
@@ -227,7 +228,8 @@ class Load:
             if status != 200 or not tasks:
                 time.sleep(0.3)
                 continue
-            task = self.rng.choice(tasks)
+            # Mostly the soonest due (the list's order), so that cases go all the way to their certificates.
+            task = tasks[0] if self.rng.random() < 0.7 else self.rng.choice(tasks)
             body = {"decision": "approve", "opinion": "同意（故障测试）", "version": task["version"]}
             if task.get("form_schema"):
                 body["form"] = _fill(task["form_schema"])
@@ -235,11 +237,35 @@ class Load:
                 status, _payload = self.call("POST", f"/api/v1/tasks/{task['id']}/complete", token, body)
             except OSError:
                 continue  # lost answer: the completion may or may not hold, and is not counted
+            if status == 409 and isinstance(_payload, dict) and _payload.get("error") == "meeting_required":
+                self.hold_meeting(name, token, task, _payload)
+                continue
             with self.lock:
                 if status == 200:
                     self.completed.append(task["id"])
                 elif status != 409 and len(self.unexpected) < 50:  # 409: another handler was first
                     self.unexpected.append(f"complete {task['id']} as {name}: {status} {str(_payload)[:300]}")
+
+    def hold_meeting(self, name: str, token: str, task: dict, required: dict) -> None:
+        """The chair holds the meeting the task waits for (everyone expected present) and decides the case there."""
+        body = {"kind": required["meeting_kind"], "division": required.get("division"),
+                "held_at": time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600)),
+                "attendees": required.get("expected_members") or [], "case_numbers": [task["case_number"]]}
+        try:
+            status, created = self.call("POST", "/api/v1/meetings", token, body)
+            if status != 201:
+                return  # not the chair, or the case is already on a meeting's agenda: another pass decides it
+            status, answer = self.call("POST", f"/api/v1/meetings/{created['id']}/decisions", token,
+                                       {"case_number": task["case_number"], "decision": "approve",
+                                        "opinion": "会议同意（故障测试）"})
+        except OSError:
+            return  # lost answer: the meeting (and its decision) may or may not hold
+        with self.lock:
+            if status == 200:
+                self.meetings += 1
+                self.completed.append(task["id"])
+            elif status != 409 and len(self.unexpected) < 50:
+                self.unexpected.append(f"decide {task['case_number']} as {name}: {status} {str(answer)[:300]}")
 
 
 def _fill(schema: dict) -> dict:
@@ -339,6 +365,7 @@ def run(clients: int = 12, seconds: float = 90, pg: str | None = None, seed: int
         return {"backend": "postgis" if url.startswith("postgres") else "spatialite", "clients": len(threads),
                 "seconds": seconds, "requests": load.requests, "retries": load.retries,
                 "intakes_acknowledged": len(load.acked), "completions_acknowledged": len(load.completed),
+                "meeting_decisions_acknowledged": load.meetings,
                 "kills": kills, "kills_total": sum(kills.values()), "unexpected_answers": load.unexpected[:20],
                 **invariants}
     finally:
@@ -396,12 +423,20 @@ def check(facts_file: str) -> dict:
             problems.append(f"case numbers {counter.year}: {len(numbers)} cases, counter {counter.last}, "
                             f"missing {missing}")
     try:
-        from plandesk.certificates.models import Certificate
+        from plandesk.certificates.models import Certificate, NumberCounter
 
         certificate_numbers = list(Certificate.objects.exclude(number="").values_list("number", flat=True))
         checked["certificate numbers unique"] += 1
+        checked["certificates issued"] += len(certificate_numbers)
         if len(certificate_numbers) != len(set(certificate_numbers)):
             problems.append("duplicate certificate numbers")
+        for counter in NumberCounter.objects.all():
+            checked["certificate numbers gap-free (type, office, year)"] += 1
+            used = sorted(Certificate.objects.filter(type_id=counter.type_id, office_id=counter.office_id,
+                                                     year=counter.year).exclude(number="")
+                          .values_list("sequence", flat=True))
+            if used != list(range(1, counter.last + 1)):
+                problems.append(f"certificate numbers {counter}: sequences {used[:10]}…, counter {counter.last}")
     except (ImportError, AttributeError):
         pass
     for task_id in facts["completed"]:
