@@ -101,6 +101,11 @@ def handling_office_for(items: Iterable[Item | ItemVersion | str], site: GEOSGeo
 
     `site` is a GEOS geometry in the bureau's CRS (another SRID is transformed). Raises NoHandlingOffice.
     """
+    return routed(items, site)[0].unit
+
+
+def routed(items: Iterable[Item | ItemVersion | str], site: GEOSGeometry) -> list[Candidate]:
+    """`candidates` for routing: best first and never empty; raises NoHandlingOffice with the reason."""
     items = list(items)
     if not items:
         raise NoHandlingOffice("未选择审批事项，无法确定受理机关")
@@ -109,4 +114,4 @@ def handling_office_for(items: Iterable[Item | ItemVersion | str], site: GEOSGeo
     found = candidates(items, site)
     if not found:
         raise NoHandlingOffice("项目用地不在本局及其派出机构受理所选事项的任何辖区内，请核对用地范围或所选事项")
-    return found[0].unit
+    return found

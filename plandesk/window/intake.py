@@ -257,14 +257,14 @@ def _route(versions, site, data, errors: _Errors, project: dict, choose_when_spl
     A site split between jurisdictions (another office holds at least the split share) is sent back to a clerk at
     the intake page to choose, with the shares; an integrator who names no office gets the largest share."""
     from plandesk.cases.compliance import split_share
-    from plandesk.catalog.services import NoHandlingOffice, candidates, handling_office_for
+    from plandesk.catalog.services import NoHandlingOffice, routed
 
     try:
-        project["handling_office"] = handling_office_for(versions, site)
+        found = routed(versions, site)  # the shares are computed once, for the choice and the default alike
     except NoHandlingOffice as exc:
         errors.add("project.site", exc.message)
         return
-    found = candidates(versions, site)
+    project["handling_office"] = found[0].unit
     offered = {c.unit.code: c for c in found}
     choices = [{"code": c.unit.code, "name": c.unit.name, "share": round(c.share, 4)} for c in found]
     listed = "、".join(f"{c['name']}（{c['code']}）{c['share']:.0%}" for c in choices)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,13 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from plandesk.core.management.commands.backup import sha256
 
 
 class Command(BaseCommand):
@@ -47,7 +40,7 @@ class Command(BaseCommand):
                 raise CommandError(f"无法读取备份归档：{exc}") from None
             for name, meta in manifest["files"].items():
                 path = scratch / name
-                if not path.is_file() or _sha256(path) != meta["sha256"]:
+                if not path.is_file() or sha256(path) != meta["sha256"]:
                     raise CommandError(f"备份已损坏：{name} 的校验值不符")
             if manifest["database"] != connection.vendor:
                 raise CommandError(f"备份来自 {manifest['database']}，当前数据库是 {connection.vendor}")
