@@ -68,7 +68,11 @@ def database_from_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     if scheme in {"postgis", "postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        options = {key: values[-1] for key, values in parse_qs(parsed.query, keep_blank_values=True).items()}
+        # psycopg prepares a statement bound on the server on its 5th execution on a connection (core.sql: the hot
+        # paths' statements); `?prepare_threshold=` left empty turns it off, e.g. behind a transaction-mode pooler.
+        threshold = options.get("prepare_threshold", "5")
+        options["prepare_threshold"] = int(threshold) if threshold.strip() else None
         return {
             "ENGINE": "django.contrib.gis.db.backends.postgis",
             "NAME": unquote(parsed.path.lstrip("/")) or "plandesk",

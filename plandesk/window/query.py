@@ -6,7 +6,8 @@ an hour. The answer carries no staff names and no opinions.
 
 This is the bureau's busiest public endpoint (portal, phone line, mobile apps), so it is two SQL statements written
 out rather than built by the ORM on every call (bench/query.py): the failure counts with the case and its items,
-then, once the password holds, the case's steps.
+then, once the password holds, the case's steps. Both run through `core.sql.cursor()`, so PostgreSQL plans them once
+per connection rather than on every query.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from plandesk.cases.models import Case, CaseStatus, query_password_digest
+from plandesk.core import sql as core_sql
 from plandesk.window.models import QueryFailure
 
 log = logging.getLogger("plandesk.window.query")
@@ -94,7 +96,7 @@ def public_query(case_number, password, *, address: str | None, channel: str = "
     since = connection.ops.adapt_datetimefield_value(now - WINDOW)
     case_limit, address_limit = _limits()
     case_sql, _task_sql = _statements()
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         cursor.execute(case_sql, [number, since, address, since, number if number.isdigit() else ""])
         rows = cursor.fetchall()
     by_case, by_address = rows[0][0], rows[0][1]
@@ -119,7 +121,7 @@ def _view(rows: list[tuple]) -> dict:
 
     _bc, _ba, case_id, number, _hash, status, project_name, received_at, pickup, _code, _name = rows[0]
     current, history = [], []
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         cursor.execute(_statements()[1], [case_id])
         tasks = cursor.fetchall()
     for name, state, created_at, completed_at, due_at in tasks:
@@ -148,6 +150,6 @@ def public_view(case: Case) -> dict:
     """What the applicant may see of a case (for callers that already checked the password, e.g. the phone line)."""
     case_sql, _task_sql = _statements()
     since = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         cursor.execute(case_sql, ["", since, "", since, case.number])
         return _view(cursor.fetchall())

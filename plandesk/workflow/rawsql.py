@@ -3,7 +3,8 @@
 A completion is a dozen small statements; through the ORM each cost ~0.3–0.5 ms of Python (query building,
 compiling, model instances), through the cursor ~0.02 ms. These helpers keep the statements portable between
 SQLite and PostgreSQL by letting Django's own field adapters prepare the values, so what is written here is what
-the ORM would have written (same datetime text on SQLite, same jsonb on PostgreSQL).
+the ORM would have written (same datetime text on SQLite, same jsonb on PostgreSQL). On PostgreSQL they are bound on
+the server and prepared once per connection (`core.sql`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import UTC, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.dateparse import parse_datetime
+
+from plandesk.core import sql as core_sql
 
 _statements: dict[tuple[str, str], str] = {}
 
@@ -36,20 +39,20 @@ def for_update(alias: str) -> str:
 
 
 def fetchone(sql: str, params=()) -> tuple | None:
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
 
 def fetchall(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def execute(sql: str, params=()) -> int:
     """Run one statement; the number of rows it changed."""
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
@@ -96,7 +99,7 @@ def insert(objs: list, *, returning: bool = False) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     rows = [[f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields] for obj in objs]
-    with db.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         if not returning:
             prefix = statement(f"insert {model._meta.label}", lambda: _insert_prefix(db, model, fields))
             cursor.execute(prefix + ", ".join([row] * len(rows)), [v for values in rows for v in values])

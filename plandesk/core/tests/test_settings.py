@@ -10,7 +10,12 @@ def test_it_reads_a_postgis_url():
     assert db["ENGINE"].endswith("postgis")
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
         "planner", "s@cret", "db.internal", "5433", "plandesk")
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "prepare_threshold": 5}
+
+
+def test_a_postgis_url_can_turn_preparing_off_or_change_its_threshold():
+    assert database_from_url("postgis://db/plandesk?prepare_threshold=")["OPTIONS"]["prepare_threshold"] is None
+    assert database_from_url("postgis://db/plandesk?prepare_threshold=2")["OPTIONS"]["prepare_threshold"] == 2
 
 
 def test_it_reads_a_spatialite_url_with_wal_and_immediate_transactions():
