@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from plandesk.audit.context import current_actor
 from plandesk.audit.models import GENESIS_HASH, ChainHead, Event
+from plandesk.core import sql
 
 
 def _object_ref(obj) -> tuple[str, str]:
@@ -31,14 +32,23 @@ def record(
     actor=None,
     ip: str | None = None,
 ) -> Event:
-    """Append one event to the chain. `obj` is a model instance or an (object_type, object_id) pair."""
+    """Append one event to the chain. `obj` is a model instance or an (object_type, object_id) pair.
+
+    Every state change of every app comes through here, completions and intakes included, so it is three plain
+    statements (lock the chain head, insert, move the head) rather than five ORM ones. The event belongs to the
+    caller's transaction: no savepoint of its own, a failure here fails the whole change."""
     ctx = current_actor()
     user = actor if actor is not None else ctx.user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     object_type, object_id = _object_ref(obj)
-    with transaction.atomic():
-        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    lock_head = sql.statement("audit chain head", lambda: (
+        f"SELECT h.last_hash FROM {sql.table(ChainHead)} h WHERE h.id = 1" + sql.for_update("h")))  # noqa: S608
+    with transaction.atomic(savepoint=False):
+        head = sql.fetchone(lock_head)
+        if head is None:  # the chain's first event
+            ChainHead.objects.get_or_create(pk=1)
+            head = sql.fetchone(lock_head)
         event = Event(
             at=timezone.now(),
             actor=user,
@@ -47,17 +57,17 @@ def record(
             object_type=object_type,
             object_id=object_id,
             summary=summary[:300],
-            before=before,
-            after=after,
+            # The hash covers what the database will hand back, so normalise JSON through a round trip first.
+            before=_json_roundtrip(before),
+            after=_json_roundtrip(after),
             ip=ip if ip is not None else ctx.ip,
-            prev_hash=head.last_hash,
+            prev_hash=head[0],
         )
-        # The hash covers what the database will hand back, so normalise JSON through a round trip first.
-        event.before = _json_roundtrip(before)
-        event.after = _json_roundtrip(after)
         event.hash = event.compute_hash()
-        event.save()
-        ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+        sql.insert([event], returning=True)
+        sql.execute(sql.statement("audit chain head update", lambda: (
+            f"UPDATE {sql.table(ChainHead)} SET last_hash = %s, last_event_id = %s WHERE id = 1")),  # noqa: S608
+            [event.hash, event.pk])
     return event
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from plandesk.audit.services import record
@@ -24,6 +24,7 @@ from plandesk.certificates.models import (
     NumberCounter,
     Status,
 )
+from plandesk.core import sql
 from plandesk.workflow import services as workflow_errors
 
 APPROVAL_LETTER = "approval_letter"
@@ -152,11 +153,14 @@ def office_for(case: Case) -> IssuingOffice:
 
 def next_number(cert_type: CertificateType, office: IssuingOffice, year: int) -> tuple[str, int]:
     """The next number of (type, office, year), counted in a row locked until the caller's transaction ends."""
-    with transaction.atomic():
-        NumberCounter.objects.get_or_create(type=cert_type, office=office, year=year)
-        counter = NumberCounter.objects.select_for_update().get(type=cert_type, office=office, year=year)
-        NumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-        seq = counter.last + 1
+    # One statement on both databases: the row is created at 1 or moved on by one, and stays locked (PostgreSQL's row
+    # lock, SQLite's write lock) until the issuing transaction ends.
+    upsert = sql.statement("certificate number", lambda: (
+        f"INSERT INTO {sql.table(NumberCounter)} (type_id, office_id, year, last) VALUES (%s, %s, %s, 1)"  # noqa: S608
+        " ON CONFLICT (type_id, office_id, year) DO UPDATE SET last = "
+        f"{sql.table(NumberCounter)}.last + 1 RETURNING last"))
+    with transaction.atomic(savepoint=False):
+        (seq,) = sql.fetchone(upsert, [cert_type.pk, office.pk, year])
     return cert_type.format_number(office.area_code, year, seq, own_office=office.unit_id is not None), seq
 
 
@@ -343,12 +347,15 @@ def prepare(case: Case, user, *, system: bool = False, at_step: bool = False) ->
     if not system and not at_step and not may_prepare(user, case):
         raise _forbidden("只有“制证”环节的办理人可以制作证照")
     outcome = _expected_outcome(case)
-    with transaction.atomic():
-        office = office_for(case)
-        existing = {(c.type_id, c.item_code): c for c in case.certificates.pending()}
-        made = []
+    with transaction.atomic(savepoint=False):  # part of the issuing transaction when called from there
         case.outcome = outcome  # for planned_types; not saved
-        for cert_type, item_code in planned_types(case):
+        planned = planned_types(case)
+        existing = {(c.type_id, c.item_code): c for c in case.certificates.pending()}
+        if not planned and not existing:
+            return []
+        office = office_for(case)
+        made = []
+        for cert_type, item_code in planned:
             cert = existing.get((cert_type.pk, item_code))
             if cert is None:
                 cert = Certificate.objects.create(case=case, type=cert_type, office=office, item_code=item_code,
@@ -630,10 +637,11 @@ def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
     `check_at_step`, or by hand before it); a case made ready some other way gets no unchecked document signed:
     its drafts wait, and a warning is logged. With the check turned off, whatever nobody prepared is drafted by
     the system and issued."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the case's ready transaction: it stands or falls with it
         if not require_check():
-            if not case.certificates.pending().exists() and not case.certificates.numbered().exists():
-                prepare(case, None, system=True)
+            # Nothing drafted or issued yet: the system drafts; a case whose items call for no document is done.
+            if not case.certificates.exists() and not prepare(case, None, system=True):
+                return []
             rows = case.certificates.pending()
         else:
             check_at_step(case)
@@ -643,14 +651,20 @@ def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
                 # Nothing changes (so no audit event): the warning tells the operator what the step would have.
                 log.warning("case %s ready for pick-up without checked documents (drafts %s): none issued",
                             case.number, unchecked)
+        # Locked here, in the case's transaction, rather than one by one through `issue`.
+        locked = rows.select_related("type", "office").select_for_update(of=("self",)).order_by("pk")
         issued = []
-        for cert in rows.select_related("type", "office").order_by("pk"):
-            issued.append(issue(cert, actor=actor))
+        for cert in locked:
+            cert.case = case
+            issued.append(_issue_one(cert, actor=actor))
     return issued
 
 
 def on_case_ready(case: Case) -> None:
-    issue_for_case(Case.objects.select_related("handling_office").get(pk=case.pk))
+    # The workflow hands over the whole case row it just made ready; anything less is read again.
+    if case.get_deferred_fields():
+        case = Case.objects.select_related("handling_office").get(pk=case.pk)
+    issue_for_case(case)
 
 
 # --- void and reissue ------------------------------------------------------------------------------------------------

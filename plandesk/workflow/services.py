@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseEvent, CaseStatus, Outcome, PauseReason
-from plandesk.workflow import engine, rawsql
+from plandesk.core import sql as rawsql
+from plandesk.workflow import engine
 from plandesk.workflow.models import (
     Decision,
     InstanceStatus,
@@ -347,7 +348,8 @@ def _sync(instance: ProcessInstance, wf, parsed: engine.ParsedProcess, *, actor=
         instance.status = InstanceStatus.COMPLETED
         instance.completed_at = now
         outcome = _outcome(instance, parsed)
-        case.refresh_from_db()
+        # The whole row, once: the receivers of the ready event (window, certificates) read the case.
+        case = instance.case = Case.objects.select_related("handling_office").get(pk=case.pk)
         if case.status == CaseStatus.IN_PROGRESS:
             case.mark_ready_for_pickup(outcome, actor=actor)
     return created
@@ -361,12 +363,16 @@ def _write_events(events: list[CaseEvent]) -> None:
 
 
 def _outcome(instance: ProcessInstance, parsed: engine.ParsedProcess) -> str:
-    final_steps = [s.id for s in parsed.steps.values() if s.final]
-    last = (instance.tasks.filter(step_id__in=final_steps, state=TaskState.COMPLETED)
-            .order_by("-completed_at", "-id").first())
+    final_steps = sorted(s.id for s in parsed.steps.values() if s.final)
+    if not final_steps:
+        return Outcome.APPROVED
+    last = rawsql.fetchone(rawsql.statement(f"last final decision {len(final_steps)}", lambda: (
+        f"SELECT decision FROM {rawsql.table(Task)} WHERE instance_id = %s AND state = %s AND step_id IN ("  # noqa: S608
+        + ", ".join(["%s"] * len(final_steps)) + ") ORDER BY completed_at DESC, id DESC LIMIT 1")),
+        [instance.pk, TaskState.COMPLETED.value, *final_steps])
     if last is None:
         return Outcome.APPROVED
-    return Outcome.REJECTED if last.decision == Decision.REJECT else Outcome.APPROVED
+    return Outcome.REJECTED if last[0] == Decision.REJECT else Outcome.APPROVED
 
 
 # --- who may do what ------------------------------------------------------------------------------------------------
@@ -686,35 +692,6 @@ def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
     return instance, row[16] or "", row[17]
 
 
-def _audit(action: str, obj, *, before: dict | None, after: dict | None, summary: str, actor) -> None:
-    """`audit.services.record` on the hot path: the same event, the same hash (Event.compute_hash) and the same
-    chain-head lock, in three plain statements instead of five ORM ones and a savepoint (the caller's transaction
-    is the unit here: nothing catches a failure half-way)."""
-    from plandesk.audit.context import current_actor
-    from plandesk.audit.models import ChainHead, Event
-    from plandesk.audit.services import _json_roundtrip, _object_ref
-
-    head = rawsql.fetchone(rawsql.statement("chain head", lambda: (
-        f"SELECT h.last_hash FROM {rawsql.table(ChainHead)} h WHERE h.id = 1" + rawsql.for_update("h"))))  # noqa: S608
-    if head is None:  # the chain's first event: audit creates its head row
-        record(action, obj, before=before, after=after, summary=summary, actor=actor)
-        return
-    ctx = current_actor()
-    user = actor if actor is not None else ctx.user
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
-    object_type, object_id = _object_ref(obj)
-    event = Event(at=timezone.now(), actor=user,
-                  actor_name=(user.username if user is not None else ctx.name or "system")[:150], action=action,
-                  object_type=object_type, object_id=object_id, summary=summary[:300],
-                  before=_json_roundtrip(before), after=_json_roundtrip(after), ip=ctx.ip, prev_hash=head[0])
-    event.hash = event.compute_hash()
-    rawsql.insert([event], returning=True)
-    rawsql.execute(rawsql.statement("chain head update", lambda: (
-        f"UPDATE {rawsql.table(ChainHead)} SET last_hash = %s, last_event_id = %s WHERE id = 1")),  # noqa: S608
-        [event.hash, event.pk])
-
-
 def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, version: int, *,
               meeting_ref: str = "", stored_decision: str | None = None, lapsed: bool = False) -> list[Task]:
     now = timezone.now()
@@ -763,7 +740,7 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
                         none_open=open_count == 1)
         _write_events(events)
         _save(instance, wf)
-        _audit("workflow.task_lapsed" if lapsed else "workflow.task_completed", task,
+        record("workflow.task_lapsed" if lapsed else "workflow.task_completed", task,
                before={"state": TaskState.OPEN, "version": version},
                after={"state": TaskState.LAPSED if lapsed else TaskState.COMPLETED, "decision": stored_decision
                       or decision, "post": task.post.code if task.post_id else task.lane},
