@@ -5,11 +5,15 @@ shrinks the counts and the square together (side × √scale), so the density �
 stays that of the full city; only the indexes are shallower. Roads: a grid of red lines every ~300 m.
 
 Per run, on the same 200 random sites (squares and slanted quadrilaterals of 60–250 m), one after another:
-- **check**: `plandesk.gis.compliance.check(site, proposal)` — the layer catalogue, versions, five indexed look-ups
-  through `gis.query.intersecting`, GEOS overlaps and distances, indicator checks;
+- **check**: `plandesk.gis.compliance.check(site, proposal)` — the layer catalogue and versions, five indexed look-ups
+  (`gis.query.rows_in_extent`), Shapely overlaps and distances, indicator checks, the result objects;
 - **ceiling**: the same look-ups as raw SQL with the spatial index (SpatiaLite: `SpatialIndex` sub-query; PostGIS:
-  `&&` on GiST), WKB into Shapely, overlap areas and distances in Shapely;
+  `&&` on GiST), WKB into Shapely, overlap areas and distances in Shapely; through the same `core.sql.cursor()` as
+  the check (on PostgreSQL both are prepared on the server once per connection);
 - **STRtree**: everything in memory (Shapely 2 STRtree per layer), for reference.
+On PostGIS the database server's CPU time per check is read from /proc for the connection's backend process (the
+process's own CPU time leaves out the work done by the server). After the timed loop, the check is run once more per
+site with `with_geometry=True` (what a case's check stores: GeoJSON shapes for its map), for reference.
 The query plans of the check's statements are printed (EXPLAIN QUERY PLAN / EXPLAIN).
 
   PLANDESK_DATABASE_URL=spatialite:////tmp/bench-compliance.sqlite3 .venv/bin/plandesk migrate
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import pathlib
 import random
 import statistics
 import time
@@ -35,8 +40,8 @@ import shapely  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.gis.geos import LineString, MultiLineString, MultiPolygon, Point, Polygon  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from plandesk.core import sql as core_sql  # noqa: E402
 from plandesk.gis.compliance import Proposal, check, clearances  # noqa: E402
 from plandesk.gis.geometry import transformed  # noqa: E402
 from plandesk.gis.models import (  # noqa: E402
@@ -198,7 +203,7 @@ def raw_candidates(cursor, model, extent, layer_ids) -> list:
 def ceiling(site, layers, reach_road, reach_pipe) -> int:
     s = shapely.from_wkb(bytes(site.wkb))
     found = 0
-    with connection.cursor() as cursor:
+    with core_sql.cursor() as cursor:
         for model, reach, polygonal in ((Parcel, 0, True), (Road, reach_road, False), (Pipeline, reach_pipe, False),
                                         (Building, 0, True), (Feature, 0, True)):
             xmin, ymin, xmax, ymax = s.bounds
@@ -232,26 +237,55 @@ def strtree_reference(sites_, layers):
     return times
 
 
+def server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend process (0 on SQLite: it runs in ours)."""
+    if connection.vendor == "sqlite":
+        return 0.0
+    global _backend_pid
+    if _backend_pid is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _backend_pid = cursor.fetchone()[0]
+    # schedstat's first field is the time on a CPU in ns (stat's utime/stime count 10 ms ticks: too coarse here).
+    return int(pathlib.Path(f"/proc/{_backend_pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+_backend_pid = None
+
+
 def stats(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
 
 
 def plans(site) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    # The statements as sent (on PostgreSQL they are bound on the server, so the logged text has no values).
+    with connection.execute_wrapper(keep):
         check(site, PROPOSAL)
     out = []
     with connection.cursor() as cursor:
-        for q in captured.captured_queries:
-            sql = q["sql"]
+        for sql, params in statements:
             if not sql.lstrip().upper().startswith("SELECT") or "geo_" not in sql:
                 continue
             if connection.vendor == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
                 plan = " / ".join(row[-1] for row in cursor.fetchall())
             else:
-                cursor.execute("EXPLAIN " + sql)
+                # What runs once psycopg has prepared the statement: PostgreSQL's generic plan for it.
+                numbered = sql.split("%s")
+                text = numbered[0] + "".join(f"${i}{part}" for i, part in enumerate(numbered[1:], 1))
+                cursor.execute("SET plan_cache_mode = force_generic_plan")
+                cursor.execute(f"PREPARE bench_plan AS {text}")
+                cursor.execute(f"EXPLAIN EXECUTE bench_plan({', '.join(['%s'] * len(params))})", params)
                 plan = " / ".join(row[0].strip() for row in cursor.fetchall())
+                cursor.execute("DEALLOCATE bench_plan")
+                cursor.execute("RESET plan_cache_mode")
             out.append(f"{sql[:160]}…\n    → {plan}")
     return out
 
@@ -261,6 +295,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--sites", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="keep the bench layers of an earlier run")
+    parser.add_argument("--load-only", action="store_true", help="load the data (and ANALYZE) and stop: measure later "
+                        "with --reuse, so that loading and measuring are separate runs on a shared machine")
     args = parser.parse_args()
     print(f"backend: {connection.vendor}; scale {args.scale} (side {SIDE * math.sqrt(args.scale) / 1000:.1f} km)")
     if Layer.objects.exclude(code__startswith=PREFIX).exists():
@@ -275,27 +311,44 @@ def main() -> None:
     if connection.vendor != "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if args.load_only:
+        return
     targets = sites(args.scale, args.sites)
     reach_road, reach_pipe = 60.0, max(clearances().values())
     for site in targets[:10]:  # warm caches on both paths
         check(site, PROPOSAL)
         ceiling(site, layers, reach_road, reach_pipe)
     wall, cpu, ceil_wall, ceil_cpu, findings = [], [], [], [], 0
+    server = {"check": 0.0, "ceiling": 0.0}
+    load_before = os.getloadavg()
     for site in targets:
         # Alternate the two so that load on the shared machine falls on both alike.
-        w, c = time.perf_counter(), time.process_time()
+        s, w, c = server_cpu(), time.perf_counter(), time.process_time()
         result = check(site, PROPOSAL)
         wall.append(time.perf_counter() - w)
         cpu.append(time.process_time() - c)
+        server["check"] += server_cpu() - s
         findings += len(result.parcels) + len(result.conflicts)
-        w, c = time.perf_counter(), time.process_time()
+        s, w, c = server_cpu(), time.perf_counter(), time.process_time()
         ceiling(site, layers, reach_road, reach_pipe)
         ceil_wall.append(time.perf_counter() - w)
         ceil_cpu.append(time.process_time() - c)
+        server["ceiling"] += server_cpu() - s
+    load_after = os.getloadavg()
+    geo_wall, geo_cpu = [], []
+    for site in targets:
+        w, c = time.perf_counter(), time.process_time()
+        check(site, PROPOSAL, with_geometry=True)
+        geo_wall.append(time.perf_counter() - w)
+        geo_cpu.append(time.process_time() - c)
     tree = strtree_reference(targets, layers)
-    rows = [("check (GeoDjango + GEOS)", wall, cpu), ("ceiling (raw SQL + Shapely)", ceil_wall, ceil_cpu),
-            ("STRtree in memory", tree, tree)]
+    rows = [("check (gis.compliance.check)", wall, cpu), ("ceiling (raw SQL + Shapely)", ceil_wall, ceil_cpu),
+            ("STRtree in memory", tree, tree), ("check with_geometry=True (not alternated)", geo_wall, geo_cpu)]
+    print(f"load average before the timed loop {load_before[0]:.2f} / after {load_after[0]:.2f}")
     print(f"{len(targets)} sites, {findings / len(targets):.1f} parcels + conflicts per site on average")
+    if connection.vendor != "sqlite":
+        print(f"database server CPU per site (mean, from /proc): check {server['check'] / len(targets) * 1000:.2f} ms, "
+              f"ceiling {server['ceiling'] / len(targets) * 1000:.2f} ms")
     print("| path | wall median | wall p95 | CPU median | CPU p95 |")
     print("| --- | --- | --- | --- | --- |")
     for name, w, c in rows:

@@ -7,7 +7,7 @@ existing buildings, key-project and protected areas) — with the layer versions
 
 Areas and distances are measured in the bureau's projected CRS (metres). Every layer look-up is one statement through
 the spatial index (`plandesk.gis.query.rows_in_extent`: SpatiaLite's R*Tree, PostGIS's GiST); the exact tests run
-on those candidates in GEOS, against the site prepared once.
+on those candidates in Shapely 2, a layer at a time, against the site prepared once.
 """
 
 from __future__ import annotations
@@ -16,11 +16,15 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.db import connection
 
+from plandesk.core import sql as core_sql
 from plandesk.gis.geometry import transformed
-from plandesk.gis.models import Family, Kind, LayerVersion
+from plandesk.gis.models import Family, Kind, Layer, LayerVersion
 from plandesk.gis.query import rows_in_extent
 
 # Clearance (m) between a site's boundary and a pipeline, per kind (CJJ/GB 50289 style horizontal distances to
@@ -165,6 +169,11 @@ class ComplianceResult:
 
 
 # --- the check ----------------------------------------------------------------------------------------------------
+#
+# The exact tests run in Shapely 2 on whole arrays of candidates (one call per layer and test, in C): through
+# Django's GEOS wrappers each candidate cost a WKB check in Python, a geometry object and several ctypes calls per
+# test, which was most of the check's time (bench/README.md, "Site compliance check"). GEOS objects are made only for
+# what a map is given (`with_geometry`).
 
 def _as_site(site: GEOSGeometry) -> GEOSGeometry:
     if site.srid is None:
@@ -184,15 +193,14 @@ class _LayerRef(NamedTuple):
 
 
 def _layers() -> tuple[dict[str, list[_LayerRef]], dict[str, int]]:
-    """Active layers by the role they play in the check, and the number of each one's version in force: one query
-    of plain values (a layer with no version in force has no features to check)."""
+    """Active layers by the role they play in the check, and the number of each one's version in force: one plain
+    statement (an ORM query took longer to compile than the indexed look-ups to run; a layer with no version in force
+    has no features to check)."""
     protected = set(protected_layer_codes())
     roles: dict[str, list[_LayerRef]] = {"parcels": [], "roads": [], "pipelines": [], "buildings": [], "areas": []}
     by_kind = {Kind.PARCEL: "parcels", Kind.ROAD: "roads", Kind.PIPELINE: "pipelines", Kind.BUILDING: "buildings"}
     versions: dict[str, int] = {}
-    rows = LayerVersion.objects.filter(status=LayerVersion.Status.IN_FORCE, layer__is_active=True).order_by(
-        "layer__code", "-number").values_list("number", "layer_id", "layer__code", "layer__kind", "layer__family")
-    for number, pk, code, kind, family in rows:
+    for number, pk, code, kind, family in _layer_rows():
         if code in versions:
             continue
         if kind in by_kind:
@@ -205,45 +213,101 @@ def _layers() -> tuple[dict[str, list[_LayerRef]], dict[str, int]]:
     return roles, versions
 
 
-def _rows(model, columns: list[str], layers: list[_LayerRef], extent, reach: float = 0.0) -> list[tuple]:
-    """Features in force of these layers whose bounding box meets the extent grown by `reach`, sorted by code."""
+def _layer_rows() -> list[tuple]:
+    """(version number, layer id, code, kind, family) of the versions in force of active layers, newest first."""
+    quote = connection.ops.quote_name
+    layer, version = Layer._meta, LayerVersion._meta
+
+    def column(meta, name):
+        return f"{quote(meta.db_table)}.{quote(meta.get_field(name).column)}"
+
+    # Every name comes from the models; the two values are bound.
+    sql = (f"SELECT {column(version, 'number')}, {column(layer, 'id')}, {column(layer, 'code')}, "  # noqa: S608
+           f"{column(layer, 'kind')}, {column(layer, 'family')} "
+           f"FROM {quote(version.db_table)} JOIN {quote(layer.db_table)} "
+           f"ON {column(version, 'layer')} = {column(layer, 'id')} "
+           f"WHERE {column(version, 'status')} = %s AND {column(layer, 'is_active')} = %s "
+           f"ORDER BY {column(layer, 'code')}, {column(version, 'number')} DESC")
+    with core_sql.cursor() as cursor:
+        cursor.execute(sql, [str(LayerVersion.Status.IN_FORCE), True])
+        return cursor.fetchall()
+
+
+def _rows(model, columns: list[str], layers: list[_LayerRef], extent, reach: float = 0.0):
+    """Features in force of these layers whose bounding box meets the extent grown by `reach`, sorted by code:
+    (rows of id, layer id and the columns, their geometries as a Shapely array)."""
     if not layers:
-        return []
+        return [], _NO_GEOMETRIES
     xmin, ymin, xmax, ymax = extent
     rows = rows_in_extent(model, ["id", "layer_id", *columns], (xmin - reach, ymin - reach, xmax + reach, ymax + reach),
                           layer_ids=[layer.pk for layer in layers])
-    return sorted(rows, key=lambda row: (str(row[2]), row[0]))
+    if not rows:
+        return [], _NO_GEOMETRIES
+    rows.sort(key=lambda row: (str(row[2]), row[0]))
+    return rows, shapely.from_wkb([bytes(row[-1]) for row in rows])
 
 
-def _geojson(geom: GEOSGeometry) -> dict:
+_NO_GEOMETRIES = np.empty(0, dtype=object)
+
+
+def _draw(shapes: list[tuple[Any, Any]], srid: int) -> None:
+    """Give each (finding, Shapely shape) its shape as GeoJSON (lon/lat) for the map, through GEOS as every other map
+    answer: the shapes as one collection, so that the transform runs once rather than once a finding. A shape that is
+    itself a collection goes alone (GeoJSON collections do not nest)."""
     from plandesk.gis.geometry import to_geojson
 
-    return to_geojson(geom)
+    def geojson(shape):
+        return to_geojson(GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=srid))
+
+    single = [(finding, shape) for finding, shape in shapes if shapely.get_type_id(shape) != _COLLECTION]
+    for finding, shape in shapes:
+        if shapely.get_type_id(shape) == _COLLECTION:
+            finding.geometry = geojson(shape)
+    if single:
+        drawn = geojson(shapely.geometrycollections([shape for _finding, shape in single]))["geometries"]
+        for (finding, _shape), geometry in zip(single, drawn, strict=True):
+            finding.geometry = geometry
+
+
+_COLLECTION = 7  # Shapely's type id of a GeometryCollection
+
+
+def _hits(site, geoms, polygonal_only: bool = False):
+    """The geometries that share area with the site: (their indexes, the shared parts, the parts' areas)."""
+    meets = shapely.intersects(site, geoms)
+    if polygonal_only:
+        meets &= shapely.get_dimensions(geoms) >= 2
+    index = np.flatnonzero(meets)
+    parts = shapely.intersection(site, geoms[index])
+    areas = shapely.area(parts)
+    keep = areas > 0  # touching along a boundary only: no overlap
+    return index[keep], parts[keep], areas[keep]
 
 
 PARCEL_COLUMNS = ["code", "land_use", "land_use_name", "far_max", "density_max", "height_max", "green_min"]
 
 
-def _parcels(site, site_area, layers, with_geometry, extent, prepared) -> list[ParcelOverlap]:
+def _parcels(site, site_area, layers, shapes, extent) -> list[ParcelOverlap]:
     from plandesk.gis.models import Parcel
 
     codes = {layer.pk: layer.code for layer in layers}
     found = []
     sliver_share = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_SHARE", DEFAULT_SLIVER_SHARE)
     sliver_m2 = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_M2", DEFAULT_SLIVER_M2)
-    for _pk, layer_id, code, land_use, land_use_name, far, density, height, green, geom in _rows(
-            Parcel, PARCEL_COLUMNS, layers, extent):
-        if not prepared.intersects(geom):
-            continue
-        area = site.intersection(geom).area
-        if area <= 0:
-            continue  # touching along a boundary only
+    rows, geoms = _rows(Parcel, PARCEL_COLUMNS, layers, extent)
+    if not rows:
+        return found
+    index, _parts, areas = _hits(site, geoms)
+    for i, area in zip(index.tolist(), areas.tolist(), strict=True):
+        _pk, layer_id, code, land_use, land_use_name, far, density, height, green, _wkb = rows[i]
         share = area / site_area if site_area else 0.0
         found.append(ParcelOverlap(
             layer=codes[layer_id], code=code, land_use=land_use, land_use_name=land_use_name,
             overlap_area_m2=round(area, 2), share=round(share, 6),
             limits={"far_max": far, "density_max": density, "height_max": height, "green_min": green},
-            sliver=share < sliver_share and area < sliver_m2, geometry=_geojson(geom) if with_geometry else None))
+            sliver=share < sliver_share and area < sliver_m2))
+        if shapes is not None:
+            shapes.append((found[-1], geoms[i]))
     found.sort(key=lambda p: (-p.overlap_area_m2, p.code))
     return found
 
@@ -308,61 +372,82 @@ def _checks(parcels: list[ParcelOverlap], proposal: Proposal, site_area: float) 
     return checks
 
 
-def _roads(site, layers, with_geometry, extent) -> list[Conflict]:
+def _roads(site, layers, shapes, extent) -> list[Conflict]:
     from plandesk.gis.models import Road
 
     codes = {layer.pk: layer.code for layer in layers}
     reach = getattr(settings, "PLANDESK_COMPLIANCE_ROAD_REACH_M", 60.0)  # half the widest red line there is
     found = []
-    for _pk, layer_id, code, name, width, geom in _rows(Road, ["code", "name", "width"], layers, extent, reach):
-        label = name or code or str(_pk)
-        if width:
-            if site.distance(geom) > width / 2:
-                continue
-            red_line = geom.buffer_with_style(width / 2, end_cap_style=2)  # flat ends: the line's own span
-            part = site.intersection(red_line)
-            if part.area > 0:
-                found.append(Conflict("road_red_line", codes[layer_id], label, round(part.area, 2), "m²",
-                                      f"红线宽度 {width:g} 米", _geojson(part) if with_geometry else None))
+    rows, geoms = _rows(Road, ["code", "name", "width"], layers, extent, reach)
+    if not rows:
+        return found
+    half = np.array([(row[4] or 0.0) / 2 for row in rows], dtype=float)
+    distances = shapely.distance(site, geoms)
+    near = np.flatnonzero((half > 0) & (distances <= half))
+    # Flat ends: a red line covers its centre line's own span, not a half-width beyond each end.
+    red_lines = shapely.buffer(geoms[near], half[near], cap_style="flat")
+    parts = shapely.intersection(site, red_lines)
+    measures = dict(zip(near.tolist(), zip(parts, shapely.area(parts).tolist(), strict=True), strict=True))
+    unknown = np.flatnonzero(half <= 0)
+    crossings = shapely.intersection(site, geoms[unknown])
+    measures.update(zip(unknown.tolist(), zip(crossings, shapely.length(crossings).tolist(), strict=True),
+                        strict=True))
+    for i in sorted(measures):
+        part, measure = measures[i]
+        if measure <= 0:
+            continue
+        pk, layer_id, code, name, width, _wkb = rows[i]
+        label = name or code or str(pk)
+        if half[i] > 0:
+            found.append(Conflict("road_red_line", codes[layer_id], label, round(measure, 2), "m²",
+                                  f"红线宽度 {width:g} 米"))
         else:
-            part = site.intersection(geom)
-            if part.length > 0:
-                found.append(Conflict("road_red_line", codes[layer_id], label, round(part.length, 2), "m",
-                                      "道路红线宽度未知，按红线穿越用地的长度计",
-                                      _geojson(part) if with_geometry else None))
+            found.append(Conflict("road_red_line", codes[layer_id], label, round(measure, 2), "m",
+                                  "道路红线宽度未知，按红线穿越用地的长度计"))
+        if shapes is not None:
+            shapes.append((found[-1], part))
     return found
 
 
-def _pipelines(site, layers, with_geometry, extent) -> list[Conflict]:
+def _pipelines(site, layers, shapes, extent) -> list[Conflict]:
     from plandesk.gis.models import Pipeline
 
     codes = {layer.pk: layer.code for layer in layers}
     clearance = clearances()
     reach = max(clearance.values())
     found = []
-    for pk, layer_id, code, name, pipe_kind, geom in _rows(Pipeline, ["code", "name", "pipe_kind"], layers, extent,
-                                                           reach):
-        limit = clearance.get(pipe_kind, clearance[""])
-        distance = site.distance(geom)
-        if distance <= limit:
-            kind = Pipeline.PipeKind(pipe_kind).label if pipe_kind in Pipeline.PipeKind.values else "管线"
-            note = f"{kind}管线，安全距离 {limit:g} 米" + ("，穿越用地" if distance == 0 else "")
-            found.append(Conflict("pipeline_clearance", codes[layer_id], code or name or str(pk), round(distance, 2),
-                                  "m", note, _geojson(geom) if with_geometry else None))
+    rows, geoms = _rows(Pipeline, ["code", "name", "pipe_kind"], layers, extent, reach)
+    if not rows:
+        return found
+    limits = np.array([clearance.get(row[4], clearance[""]) for row in rows], dtype=float)
+    distances = shapely.distance(site, geoms)
+    kinds = dict(Pipeline.PipeKind.choices)
+    for i in np.flatnonzero(distances <= limits).tolist():
+        pk, layer_id, code, name, pipe_kind, _wkb = rows[i]
+        distance, limit = float(distances[i]), float(limits[i])
+        kind = kinds.get(pipe_kind, "管线")
+        note = f"{kind}管线，安全距离 {limit:g} 米" + ("，穿越用地" if distance == 0 else "")
+        found.append(Conflict("pipeline_clearance", codes[layer_id], code or name or str(pk), round(distance, 2),
+                              "m", note))
+        if shapes is not None:
+            shapes.append((found[-1], geoms[i]))
     return found
 
 
-def _overlaps(site, model, layers, kind, with_geometry, extent, prepared, name_first=False) -> list[Conflict]:
+def _overlaps(site, model, layers, kind, shapes, extent, name_first=False) -> list[Conflict]:
     codes = {layer.pk: layer.code for layer in layers}
     found = []
-    for pk, layer_id, code, name, geom in _rows(model, ["code", "name"], layers, extent):
-        if geom.dims < 2 or not prepared.intersects(geom):
-            continue
-        part = site.intersection(geom)
-        if part.area > 0:
-            label = (name or code) if name_first else (code or name)
-            found.append(Conflict(kind, codes[layer_id], label or str(pk), round(part.area, 2), "m²",
-                                  name if name != label else "", _geojson(part) if with_geometry else None))
+    rows, geoms = _rows(model, ["code", "name"], layers, extent)
+    if not rows:
+        return found
+    index, parts, areas = _hits(site, geoms, polygonal_only=True)
+    for i, part, area in zip(index.tolist(), parts, areas.tolist(), strict=True):
+        pk, layer_id, code, name, _wkb = rows[i]
+        label = (name or code) if name_first else (code or name)
+        found.append(Conflict(kind, codes[layer_id], label or str(pk), round(area, 2), "m²",
+                              name if name != label else ""))
+        if shapes is not None:
+            shapes.append((found[-1], part))
     return found
 
 
@@ -376,19 +461,24 @@ def check(site: GEOSGeometry, proposal: Proposal | None = None, *, with_geometry
 
     proposal = proposal or Proposal()
     site = _as_site(site)
-    site_area = site.area
-    extent = site.extent
-    prepared = site.prepared
+    srid = site.srid
+    shape = shapely.from_wkb(bytes(site.wkb))
+    shapely.prepare(shape)  # the site meets every candidate of every layer
+    extent = tuple(shapely.bounds(shape).tolist())
+    site_area = float(shapely.area(shape))
     roles, versions = _layers()
     protected = set(protected_layer_codes())
-    parcels = _parcels(site, site_area, roles["parcels"], with_geometry, extent, prepared)
-    conflicts = _roads(site, roles["roads"], with_geometry, extent)
-    conflicts += _pipelines(site, roles["pipelines"], with_geometry, extent)
-    conflicts += _overlaps(site, Building, roles["buildings"], "building", with_geometry, extent, prepared)
+    shapes: list | None = [] if with_geometry else None
+    parcels = _parcels(shape, site_area, roles["parcels"], shapes, extent)
+    conflicts = _roads(shape, roles["roads"], shapes, extent)
+    conflicts += _pipelines(shape, roles["pipelines"], shapes, extent)
+    conflicts += _overlaps(shape, Building, roles["buildings"], "building", shapes, extent)
     key = [layer for layer in roles["areas"] if layer.code not in protected]
-    conflicts += _overlaps(site, Feature, key, "key_project", with_geometry, extent, prepared, name_first=True)
-    conflicts += _overlaps(site, Feature, [layer for layer in roles["areas"] if layer.code in protected],
-                           "protected_area", with_geometry, extent, prepared, name_first=True)
+    conflicts += _overlaps(shape, Feature, key, "key_project", shapes, extent, name_first=True)
+    conflicts += _overlaps(shape, Feature, [layer for layer in roles["areas"] if layer.code in protected],
+                           "protected_area", shapes, extent, name_first=True)
+    if shapes:
+        _draw(shapes, srid)
     return ComplianceResult(site_area_m2=round(site_area, 2), parcels=parcels,
                             checks=_checks(parcels, proposal, site_area), conflicts=conflicts,
-                            layer_versions=versions, srid=site.srid)
+                            layer_versions=versions, srid=srid)

@@ -211,6 +211,22 @@ def test_it_gives_geometries_for_a_map_when_asked(plan):
     assert data["verdict"] == FAIL and data["parcels"][0]["code"] == "A-1"
 
 
+def test_a_map_gets_every_shape_even_a_mixed_one(plan):
+    """A red line of unknown width that crosses the site and, with another part, touches its corner meets it in a
+    line and a point: that shape goes to the map as a collection, the others in their places."""
+    road = MultiLineString(LineString([(X0, Y0 + 50), (X0 + 200, Y0 + 50)]),
+                           LineString([(X0 + 110, Y0 + 130), (X0 + 130, Y0 + 110)]), srid=SRID)
+    fill(plan["roads"], [{"name": "无宽度路", "width": None, "geom": road}])
+    fill(plan["pipes"], [{"code": "GAS-1", "pipe_kind": "gas", "geom": line((0, 122), (400, 122))}])
+    result = check(box(20, 20, 120, 120), GOOD, with_geometry=True)
+    shapes = {c.kind: c.geometry for c in result.conflicts}
+    assert shapes["road_red_line"]["type"] == "GeometryCollection"
+    assert {g["type"] for g in shapes["road_red_line"]["geometries"]} == {"Point", "LineString"}
+    assert shapes["pipeline_clearance"]["type"] == "MultiLineString"
+    assert result.parcels[0].geometry["type"] == "MultiPolygon"
+    assert [c.measure for c in result.conflicts if c.kind == "road_red_line"] == [100.0]  # metres of crossing
+
+
 def test_it_reads_the_proposal_from_the_application_forms():
     proposal = Proposal.from_forms({"a": {"land_area_m2": 5000, "total_floor_area_m2": "12500", "height_m": None,
                                           "land_use_class": " r "},
@@ -250,6 +266,11 @@ def test_it_agrees_with_shapely_on_momepy_bubenec_plots(db):
     for mine, theirs in zip(got, sorted(expected), strict=True):
         assert mine == pytest.approx(theirs, rel=1e-3, abs=0.01)  # stored to the hundredth of a m²
     assert sum(p.share for p in result.parcels) == pytest.approx(sum(expected) / site.area, rel=1e-3)
+    # The check computes in Shapely itself: the system's GEOS through GeoDjango gives a second opinion.
+    by_geos = [site_poly.intersection(geom).area for geom in Parcel.objects.filter(layer=layer).values_list(
+        "geom", flat=True)]
+    for mine, theirs in zip(got, sorted(a for a in by_geos if a > 0), strict=True):
+        assert mine == pytest.approx(theirs, rel=1e-3, abs=0.01)
 
 
 def test_it_does_not_see_features_of_other_tables_by_kind(plan):
