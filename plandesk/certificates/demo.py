@@ -54,6 +54,7 @@ def _demo_case(out, key, item_code, project, applicant, corner, decision):
 
     case = Case.objects.filter(idempotency_key=key).first()
     if case is not None:
+        workflow_demo.with_compliance_check(case)
         return case
     item = Item.objects.filter(code=item_code, current__isnull=False).select_related("current").first()
     if item is None:
@@ -69,6 +70,7 @@ def _demo_case(out, key, item_code, project, applicant, corner, decision):
                          applicant_phone="13800000001", project_name=project,
                          project_address=f"演示市江滨区{project}", site=site, forms={item.code: example},
                          idempotency_key=key, password=workflow_demo.DEMO_QUERY_PASSWORD)
+    workflow_demo.with_compliance_check(case)
     workflow.start_case(case)
     workflow_demo._work(case, 3)  # review, division meeting, director
     meeting = case.tasks.filter(state=TaskState.OPEN, meeting_kind="bureau").first()

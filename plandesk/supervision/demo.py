@@ -66,6 +66,7 @@ def _late_case(key: str, project: str, corner, light: str, overdue: int, claimed
     from plandesk.catalog.models import Item
     from plandesk.catalog.services import handling_office_for
     from plandesk.workflow import services as workflow
+    from plandesk.workflow.demo import with_compliance_check
     from plandesk.workflow.models import Task, TaskState
 
     item = Item.objects.filter(code=ITEM, current__isnull=False).select_related("current").first()
@@ -81,6 +82,7 @@ def _late_case(key: str, project: str, corner, light: str, overdue: int, claimed
                          applicant_contact="李经理", applicant_phone="13800000000", project_name=project,
                          project_address="演示市汉阳区", site=site, forms={item.code: {}}, received_at=arrived,
                          idempotency_key=key, password=DEMO_QUERY_PASSWORD)
+    with_compliance_check(case)
     workflow.start_case(case)
     task = case.tasks.get(state=TaskState.OPEN)
     if claimed:
@@ -98,6 +100,7 @@ def load(out) -> None:
     from plandesk.supervision import services
     from plandesk.supervision.models import UrgingNotice
     from plandesk.workflow import services as workflow
+    from plandesk.workflow.demo import with_compliance_check
 
     office, handler = _people()
     if office is None or handler is None:
@@ -106,7 +109,9 @@ def load(out) -> None:
     now = timezone.now()
     made = []
     for key, project, corner, light, overdue, claimed, then in CASES:
-        if Case.objects.filter(idempotency_key=key).exists():
+        existing = Case.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            with_compliance_check(existing)  # a demo loaded before the check existed gets one now
             continue
         task = _late_case(key, project, corner, light, overdue, claimed, handler, now)
         if task is None:

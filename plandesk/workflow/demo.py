@@ -26,6 +26,16 @@ def _site(west: float, south: float) -> MultiPolygon:
     return geom
 
 
+def with_compliance_check(case) -> None:
+    """Give a demo case the site compliance check that the window's intake runs on a real one (demo cases are
+    registered directly, not through the window), so that its workspace shows a report. Once per case: a case that
+    already has a check keeps it, so the demo stays idempotent."""
+    from plandesk.cases import compliance
+
+    if not case.compliance_checks.exists():
+        compliance.run_after_intake(case)
+
+
 def _work(case, steps: int) -> None:
     from plandesk.organization.models import Post
     from plandesk.workflow.models import TaskState
@@ -55,7 +65,9 @@ def load(out) -> None:
     from plandesk.catalog.services import handling_office_for
 
     for key, codes, project, corner, steps in DEMO_CASES:
-        if Case.objects.filter(idempotency_key=key).exists():
+        case = Case.objects.filter(idempotency_key=key).first()
+        if case is not None:
+            with_compliance_check(case)  # a demo loaded before the check existed gets one now
             continue
         items = list(Item.objects.filter(code__in=codes, current__isnull=False).select_related("current"))
         if len(items) != len(codes):
@@ -71,5 +83,6 @@ def load(out) -> None:
                              applicant_phone="13800000000", project_name=project, project_address="演示市江滨区",
                              site=site, forms={i.code: {} for i in items}, idempotency_key=key,
                              password=DEMO_QUERY_PASSWORD)
+        with_compliance_check(case)
         services.start_case(case)
         _work(case, steps)

@@ -34,3 +34,28 @@ def test_its_parcels_cover_the_central_jurisdiction_with_indicators():
     assert x0 < 114.261 and y0 < 30.561 and x1 > 114.339 and y1 > 30.639
     assert Pipeline.objects.filter(pipe_kind="gas").exists()
     assert Layer.objects.get(code="pipelines").access == "restricted"
+
+
+def test_the_demo_leaves_its_cases_with_a_compliance_check(client):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from plandesk.accounts.models import User
+    from plandesk.cases.models import Case, ComplianceCheck
+
+    call_command("demo", stdout=io.StringIO())
+    cases = Case.objects.filter(idempotency_key__startswith="demo-", site__isnull=False)
+    assert cases.count() >= 5
+    assert {case.compliance_checks.count() for case in cases} == {1}
+    first = cases.get(idempotency_key="demo-case-1")
+    check = first.compliance_checks.get()
+    assert check.trigger == ComplianceCheck.Trigger.INTAKE and check.result["parcels"], "the site lies on demo parcels"
+    # A demo loaded before the check existed gets one; a case that has one keeps it.
+    ComplianceCheck.objects.filter(case=first).delete()
+    call_command("demo", stdout=io.StringIO())
+    assert {case.compliance_checks.count() for case in cases} == {1}
+    assert first.compliance_checks.get().number == 1
+
+    client.force_login(User.objects.get(username="director"))
+    page = client.get(reverse("workflow:case", args=[first.number])).content.decode()
+    assert 'id="compliance-parcels"' in page and "第 1 次审查" in page
