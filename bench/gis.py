@@ -4,6 +4,10 @@ Generates the buildings as a GeoPackage in the bureau's CRS (CSV with WKT → og
 then times map viewport requests (the staff map's GeoJSON endpoint, through Django's full request path) at city
 zoom (z12, the whole city in view: bounded to the feature limit) and street zoom (z17, about 1.3 × 0.8 km).
 
+`--baseline` also times the views with PostgreSQL's default planner settings (parallel workers, JIT: the view before
+`features.serial_plan`), interleaved view by view with the current path, and prints the ratio; on SpatiaLite both
+passes run the same code (a control for the noise).
+
 Wall times move with the machine's load (shared by several engineers when measured): the CPU time of this process
 (the view runs in it) is printed alongside. With PostGIS the server's own CPU is not in that figure.
 
@@ -11,11 +15,13 @@ Run on a database of your own (it creates a layer `bench-buildings` and replaces
   PLANDESK_DATABASE_URL=spatialite:////tmp/bench-gis.sqlite3 .venv/bin/plandesk migrate
   PLANDESK_DATABASE_URL=spatialite:////tmp/bench-gis.sqlite3 .venv/bin/python bench/gis.py [--n 1000000]
   (and the same with PLANDESK_DATABASE_URL=postgis://postgres@127.0.0.1:5432/<db>)
+  then `--views-only [--baseline]` for the views of that import.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import random
@@ -24,6 +30,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plandesk.settings")
 import django
@@ -36,7 +43,7 @@ from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from plandesk.accounts.models import Role, User  # noqa: E402
-from plandesk.gis import views  # noqa: E402
+from plandesk.gis import features, views  # noqa: E402
 from plandesk.gis.geometry import transformed  # noqa: E402
 from plandesk.gis.importer import import_layer  # noqa: E402
 from plandesk.gis.models import Access, Family, Kind, Layer  # noqa: E402
@@ -85,25 +92,39 @@ def viewport(zoom: int, rng: random.Random) -> tuple[str, int]:
     return f"{lon - dlon:.6f},{lat - dlat:.6f},{lon + dlon:.6f},{lat + dlat:.6f}", zoom
 
 
-def time_viewports(get, layer: Layer, zoom: int, runs: int) -> dict:
+def time_viewports(get, layer: Layer, zoom: int, runs: int, baseline: bool = False) -> list[dict]:
+    """Timings of `runs` random views at `zoom`; with `baseline`, each view also with the planner's defaults.
+
+    The two paths alternate view by view, so both see the same machine load.
+    """
     rng = random.Random(zoom)
-    times, cpu, sizes, counts = [], [], [], []
+    paths = [("now", None)]
+    if baseline:
+        paths.insert(0, ("planner defaults", lambda using: contextlib.nullcontext()))
+    samples = {label: ([], [], [], []) for label, _ in paths}
     for _ in range(runs):
         bbox, z = viewport(zoom, rng)
-        started, cpu_started = time.perf_counter(), time.process_time()
-        response = get(layer, {"bbox": bbox, "zoom": z})
-        body = response.content
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-        assert response.status_code == 200, body[:200]
-        sizes.append(len(body))
-        counts.append(body.count(b'"Feature"'))
-    times.sort()
-    cpu.sort()
-    return {"zoom": zoom, "runs": runs, "median_ms": statistics.median(times),
-            "p95_ms": times[int(len(times) * 0.95) - 1], "cpu_p95_ms": cpu[int(len(cpu) * 0.95) - 1],
-            "features": statistics.median(counts),
-            "kb": statistics.median(sizes) / 1024}
+        for label, replacement in paths:
+            times, cpu, sizes, counts = samples[label]
+            patch = (contextlib.nullcontext() if replacement is None
+                     else mock.patch.object(features, "serial_plan", replacement))
+            with patch:
+                started, cpu_started = time.perf_counter(), time.process_time()
+                response = get(layer, {"bbox": bbox, "zoom": z})
+                body = response.content
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
+            assert response.status_code == 200, body[:200]
+            sizes.append(len(body))
+            counts.append(body.count(b'"Feature"'))
+    results = []
+    for label, (times, cpu, sizes, counts) in samples.items():
+        times.sort()
+        cpu.sort()
+        results.append({"path": label, "zoom": zoom, "runs": runs, "median_ms": statistics.median(times),
+                        "p95_ms": times[int(len(times) * 0.95) - 1], "cpu_p95_ms": cpu[int(len(cpu) * 0.95) - 1],
+                        "features": statistics.median(counts), "kb": statistics.median(sizes) / 1024})
+    return results
 
 
 def main() -> None:
@@ -112,6 +133,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--gpkg", help="reuse a GeoPackage made by an earlier run")
     parser.add_argument("--views-only", action="store_true", help="time the map views of an earlier import")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time each view with the planner's default settings (parallel workers, JIT)")
     args = parser.parse_args()
     backend = connection.vendor.replace("sqlite", "SpatiaLite").replace("postgresql", "PostGIS")
     print(f"backend {backend}, {args.n:,} buildings in a {SIDE / 1000:.0f} km square")
@@ -141,10 +164,15 @@ def main() -> None:
 
     get(layer, {"bbox": viewport(17, random.Random(0))[0]})  # warm up
     for zoom, label in ((12, "city"), (17, "street")):
-        r = time_viewports(get, layer, zoom, args.runs)
-        print(f"viewport {label} z{zoom}: median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
-              f"(CPU p95 {r['cpu_p95_ms']:.1f} ms), "
-              f"{r['features']:.0f} features, {r['kb']:.0f} KB ({r['runs']} random views)")
+        results = time_viewports(get, layer, zoom, args.runs, args.baseline)
+        for r in results:
+            print(f"viewport {label} z{zoom} [{r['path']}]: median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
+                  f"(CPU p95 {r['cpu_p95_ms']:.1f} ms), "
+                  f"{r['features']:.0f} features, {r['kb']:.0f} KB ({r['runs']} random views)")
+        if len(results) == 2:
+            before, now = results
+            print(f"viewport {label} z{zoom}: planner defaults / now = {before['median_ms'] / now['median_ms']:.2f}x "
+                  f"median, {before['p95_ms'] / now['p95_ms']:.2f}x p95")
 
 
 def load(gpkg: Path) -> Layer:

@@ -6,6 +6,7 @@ The database does the heavy part (transform to lon/lat, simplify, GeoJSON text);
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, AsWKB, GeomOutputGeoFunc, Transform
 from django.contrib.gis.gdal import OGRGeometry
 from django.contrib.gis.geos import Polygon
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from plandesk.gis.geometry import transformed, transformer
@@ -170,6 +171,28 @@ class Viewport:
         return 0.0 if self.zoom >= 18 else metres_per_pixel * 0.5
 
 
+@contextmanager
+def serial_plan(using: str):
+    """Statements inside run without parallel workers and without JIT on PostgreSQL (a transaction: the settings are
+    local to it); nothing changes on SpatiaLite. For map views, which read at most a few thousand rows.
+
+    Costed on a select list of transform, simplification and GeoJSON for ~900,000 index candidates, a whole-city view
+    was planned as a parallel bitmap scan: the whole bitmap was built before the limit could stop it, and each parallel
+    worker, a fresh process, loaded PostGIS and set up PROJ for its transform (~55 ms measured) before its first row.
+    The costs also passed `jit_above_cost`, and compiling took 6–13 ms of a 20 ms statement. Serially the planner
+    takes the GiST index scan, which stops at the limit (city view 130–220 → 16 ms of server time, bench/README.md
+    "GIS").
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true), "
+                       "set_config('jit', 'off', true)")
+        yield
+
+
 def viewport_geojson(layer: Layer, viewport: Viewport, limit: int | None = None) -> str:
     """A FeatureCollection (JSON text) for the map: the features in view, simplified for the zoom, at most `limit`."""
     limit = limit or getattr(settings, "PLANDESK_MAP_FEATURE_LIMIT", 2000)
@@ -178,6 +201,7 @@ def viewport_geojson(layer: Layer, viewport: Viewport, limit: int | None = None)
         return collection_text([], truncated=False, min_zoom=min_zoom)
     # Candidates from the index are capped too (SpatiaLite): a whole-city view must not gather a million rows.
     qs = filtered(layer, viewport.bbox, ordered=False, cap=limit * 3)
-    found = [feature_text(pk, props, geom, layer) for pk, props, geom in rows(qs[: limit + 1], layer,
-                                                                              viewport.tolerance)]
+    with serial_plan(qs.db):
+        found = [feature_text(pk, props, geom, layer) for pk, props, geom in rows(qs[: limit + 1], layer,
+                                                                                  viewport.tolerance)]
     return collection_text(found[:limit], truncated=len(found) > limit, min_zoom=min_zoom)

@@ -68,6 +68,27 @@ def test_it_simplifies_at_city_zoom(client, filled):
     assert vertices(12) < vertices(19)
 
 
+def test_postgis_reads_a_view_without_parallel_workers_or_jit(client, filled):
+    # Each parallel worker loads PostGIS and PROJ afresh; for a few thousand rows that costs more than it saves.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL planner settings")
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        if "ST_AsGeoJSON" in sql:
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('jit')")
+                seen.append(tuple(cursor.fetchone()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        data = client.get("/gis/layers/parcels/features.geojson", {**VIEW, "public": "1"}).json()
+    assert len(data["features"]) == 12
+    assert seen == [("0", "off")]
+
+
 def test_it_hides_restricted_layers_from_the_geojson_endpoint(client, filled, member):
     assert client.get("/gis/layers/pipelines/features.geojson", VIEW).status_code == 404
     assert signed_in(client, member).get("/gis/layers/pipelines/features.geojson", VIEW).status_code == 404
