@@ -7,9 +7,9 @@ STAFF = (Role.HANDLER, Role.DIVISION_HEAD, Role.DIRECTOR, Role.OFFICE_SUPERVISOR
 
 
 def open_task_count(user) -> int | None:
-    from plandesk.workflow.models import Task
+    from plandesk.workflow.services import workable_tasks
 
-    return Task.objects.workable_by(user).count() or None
+    return len(workable_tasks(user)) or None
 
 
 NAV = [

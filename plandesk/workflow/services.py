@@ -391,6 +391,14 @@ def refusal_by_rules(user, task: Task) -> str | None:
     return None
 
 
+def workable_tasks(user) -> list[Task]:
+    """The open tasks the user may work now (`Task.objects.workable_by`, then the apps' rules), light fields loaded:
+    what the nav badge and the workbench count, so they never count a task the worklist would not show."""
+    rows = Task.objects.workable_by(user).only("id", "case_id", "step_id", "post_id", "assignee_id", "due_at",
+                                               "warn_at", "light", "state")
+    return [task for task in rows if refusal_by_rules(user, task) is None]
+
+
 def may_work(user, task: Task) -> bool:
     """Members (or substitutes) of the task's post; once claimed, only the assignee; and no app's rule refuses."""
     from plandesk.organization.models import Post

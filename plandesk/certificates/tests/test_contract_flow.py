@@ -125,6 +125,13 @@ def test_a_preparer_who_also_holds_the_checking_post_is_refused_403_and_nothing_
     # Nor may he claim it, nor does his worklist offer it; he may only hand it on.
     assert head.post(f"/api/v1/tasks/{check.pk}/claim", {"version": check.version}).status_code == 403
     assert check.pk not in [t["id"] for t in head.get("/api/v1/tasks").json()]
+    # Nor is it counted in his nav badge and workbench panel: they count what his worklist shows.
+    from plandesk.workflow.home import my_tasks
+    from plandesk.workflow.nav import open_task_count
+
+    listed = len(head.get("/api/v1/tasks").json())
+    assert (open_task_count(bureau["head1"]) or 0) == listed
+    assert ((my_tasks(bureau["head1"]) or {}).get("count") or 0) == listed
     check.refresh_from_db()
     assert check.state == TaskState.OPEN and check.completed_by is None
     case.refresh_from_db()
