@@ -71,9 +71,11 @@ def check(upload) -> str:
     kind = detect_kind(head)
     if kind is None:
         raise FileRefused(f"“{name}”的内容不是 PDF、JPG、PNG、DWG 或 DXF 文件（按文件内容判断，与扩展名无关）")
-    if kind == "pdf" and b"%%EOF" not in _tail(upload, 1024):
-        # Every complete PDF ends with %%EOF; a scan cut short in transfer does not, and could not be opened later.
-        raise FileRefused(f"“{name}”不完整或已损坏（PDF 文件缺少结尾），请重新扫描或上传")
+    # A file cut short in transfer lacks its end marker and could not be opened later: every complete PDF ends
+    # with %%EOF, a PNG with its IEND chunk, a JPEG with the EOI marker (scanners may pad a little after it).
+    end_marker = {"pdf": (b"%%EOF", 1024), "png": (b"IEND", 1024), "jpg": (b"\xff\xd9", 65536)}.get(kind)
+    if end_marker is not None and end_marker[0] not in _tail(upload, end_marker[1]):
+        raise FileRefused(f"“{name}”不完整或已损坏（{kind.upper()} 文件缺少结尾），请重新扫描或上传")
     return kind
 
 

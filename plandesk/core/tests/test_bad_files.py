@@ -75,6 +75,15 @@ def truncated_png() -> bytes:
     return real_png()[:40]
 
 
+def truncated_jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (11, 83, 148)).save(buffer, format="JPEG")
+    whole = buffer.getvalue()
+    return whole[: len(whole) * 2 // 3]
+
+
 def oversized_pdf(size: int) -> bytes:
     """A real PDF header followed by padding: over the limit, whatever the content."""
     return b"%PDF-1.7\n" + b"%" + b"0" * (size - 10) + b"\n"
@@ -194,6 +203,8 @@ def test_the_window_refuses_bad_material_scans_and_stores_nothing(intake_client,
     corpus = [
         ("form.pdf", html_as_pdf(), "不是 PDF、JPG、PNG、DWG 或 DXF 文件"),
         ("form.pdf", truncated_pdf(), "不完整或已损坏"),
+        ("scan.png", truncated_png(), "不完整或已损坏"),
+        ("scan.jpg", truncated_jpeg(), "不完整或已损坏"),
         ("form.pdf", oversized_pdf(storage.MAX_BYTES + MB), "过大"),
         ("form.pdf", b"", "空文件"),
     ]

@@ -22,7 +22,7 @@ from plandesk.window.tests.conftest import ID_NUMBER, SITE, USCC
 
 NOW = datetime.fromisoformat("2026-11-27 10:00:00+08:00")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"\x00\x00\x00\x00IEND\xaeB`\x82"  # header + end chunk
 # Division 1's half of the centre, in the bureau's CRS (CGCS2000 3-degree Gauss-Krüger, CM 114°E).
 COORDS = "527333.1,3386108.2\n527620.8,3386108.9\n527620.3,3386330.7\n527332.6,3386329.9"
 
