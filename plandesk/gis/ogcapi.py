@@ -147,8 +147,10 @@ def items(request: HttpRequest, collection_id: str):
         qs = feats.filtered(layer, bbox, filters)
     except feats.BadQuery as bad:
         return _error(400, "InvalidParameterValue", bad.message)
-    matched = qs.count()
-    page = [feats.feature_text(pk, props, geom) for pk, props, geom in feats.rows(qs[offset: offset + limit], layer)]
+    matched = qs.count()  # planner defaults: a parallel scan does count ~900,000 rows of a city box faster
+    with feats.serial_plan(qs.db):
+        page = [feats.feature_text(pk, props, geom)
+                for pk, props, geom in feats.rows(qs[offset: offset + limit], layer)]
     keep = {k: v for k, v in request.GET.items() if k not in {"offset", "limit"}}
     path = f"collections/{layer.code}/items"
     links = [
