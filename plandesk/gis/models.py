@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plandesk.accounts.models import Role
 from plandesk.audit.services import record
@@ -130,7 +131,7 @@ class LayerVersion(models.Model):
         SUPERSEDED = "superseded", _("已废止")
 
     class Mode(models.TextChoices):
-        REPLACE = "replace", _("替换")
+        REPLACE = "replace", pgettext_lazy("load mode", "替换")
         APPEND = "append", _("追加")
 
     layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="versions")

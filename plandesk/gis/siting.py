@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Area
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.contrib.gis.measure import Area as AreaMeasure
+from django.utils.translation import gettext as _
 
 from plandesk.gis.compliance import clearances
 from plandesk.gis.geometry import to_geojson, transformed
@@ -44,15 +45,15 @@ class Criteria:
     def check(self) -> None:
         if (self.min_area_m2 is not None and self.min_area_m2 < 0) or (
                 self.max_area_m2 is not None and self.max_area_m2 <= 0):
-            raise SearchError("面积须为正数")
+            raise SearchError(_("面积须为正数"))
         if self.min_area_m2 is not None and self.max_area_m2 is not None and self.min_area_m2 > self.max_area_m2:
-            raise SearchError("最小面积不能大于最大面积")
+            raise SearchError(_("最小面积不能大于最大面积"))
         if self.max_road_distance_m is not None and not 0 <= self.max_road_distance_m <= 5000:
-            raise SearchError("到道路的距离须在 0–5000 米之间")
+            raise SearchError(_("到道路的距离须在 0–5000 米之间"))
         if self.max_road_distance_m is not None and not self.road_grade:
-            raise SearchError("请选择道路等级")
+            raise SearchError(_("请选择道路等级"))
         if not 1 <= self.limit <= MAX_RESULTS:
-            raise SearchError(f"结果数须在 1–{MAX_RESULTS} 之间")
+            raise SearchError(_("结果数须在 1–%(most)s 之间") % {"most": MAX_RESULTS})
 
 
 @dataclass
@@ -126,7 +127,7 @@ def search(criteria: Criteria) -> list[Candidate]:
     if criteria.district:
         unit = districts().filter(code=criteria.district).first()
         if unit is None:
-            raise SearchError("没有这个辖区")
+            raise SearchError(_("没有这个辖区"))
         district_name = unit.name
         qs = intersecting(qs, unit.jurisdiction)
     qs = qs.annotate(area_m2=Area("geom"))

@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from plandesk.accounts.models import Role
@@ -28,7 +29,7 @@ def _number(value: str, label: str, errors: list[str]) -> float | None:
     try:
         return float(value)
     except ValueError:
-        errors.append(f"{label}须为数字")
+        errors.append(_("%(label)s须为数字") % {"label": label})
         return None
 
 
@@ -36,11 +37,11 @@ def _criteria(params) -> tuple[siting.Criteria, list[str]]:
     errors: list[str] = []
     criteria = siting.Criteria(
         land_use=(params.get("land_use") or "").strip()[:20],
-        min_area_m2=_number(params.get("min_area"), "最小面积", errors),
-        max_area_m2=_number(params.get("max_area"), "最大面积", errors),
+        min_area_m2=_number(params.get("min_area"), _("最小面积"), errors),
+        max_area_m2=_number(params.get("max_area"), _("最大面积"), errors),
         district=(params.get("district") or "").strip()[:60],
         road_grade=(params.get("road_grade") or "").strip()[:20],
-        max_road_distance_m=_number(params.get("road_distance"), "到道路距离", errors),
+        max_road_distance_m=_number(params.get("road_distance"), _("到道路距离"), errors),
         no_pipeline_conflict=params.get("no_pipeline") in ("1", "on", "true"),
     )
     return criteria, errors

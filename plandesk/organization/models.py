@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 POST_CODE_VALIDATOR = RegexValidator(
     r"^[a-z0-9_]+(\.[a-z0-9_]+)*$",
@@ -234,7 +235,7 @@ class Post(models.Model):
         ADMINISTRATOR = "administrator", _("系统管理")
 
     class Authority(models.TextChoices):
-        OPINION = "opinion", _("提出意见")
+        OPINION = "opinion", pgettext_lazy("post authority", "提出意见")
         APPROVE = "approve", _("审核批准")
         FINAL = "final", _("最终决定")
 

@@ -5,51 +5,54 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import stats
 
 TABLES = {
-    "figures": "办件统计",
-    "items": "各事项用时（工作日）",
-    "steps": "各环节用时（工作日）",
-    "pauses": "暂停计时（按原因）",
-    "consents": "超时默许",
-    "urgings": "书面催办",
-    "ratings": "服务评价",
-    "staff_ratings": "服务评价（按经办人员）",
+    "figures": _("办件统计"),
+    "items": _("各事项用时（工作日）"),
+    "steps": _("各环节用时（工作日）"),
+    "pauses": _("暂停计时（按原因）"),
+    "consents": _("超时默许"),
+    "urgings": _("书面催办"),
+    "ratings": _("服务评价"),
+    "staff_ratings": _("服务评价（按经办人员）"),
 }
 
 
 def tables(period: stats.Period, by: str, scope: Q | None) -> dict[str, dict]:
     """{name: {"title", "columns": [(key, label)], "rows": [dict]}} for every table of the dashboard."""
     figures = stats.table(period, by, scope)
-    total = {"key": "", "name": "合计", **stats.summary(period, scope)}
+    total = {"key": "", "name": gettext("合计"), **stats.summary(period, scope)}
     return {
         "figures": {"title": f"{TABLES['figures']}（{stats.DIMENSIONS[by]}）",
-                    "columns": [("name", "分组"), *stats.METRICS], "rows": figures, "total": total},
-        "items": {"title": TABLES["items"], "columns": [("name", "事项"), ("count", "办结件数"),
-                                                         ("avg_days", "平均"), ("p90_days", "P90")],
+                    "columns": [("name", _("分组")), *stats.METRICS], "rows": figures, "total": total},
+        "items": {"title": TABLES["items"], "columns": [("name", _("事项")), ("count", _("办结件数")),
+                                                         ("avg_days", _("平均")), ("p90_days", "P90")],
                   "rows": stats.item_durations(period, scope)},
-        "steps": {"title": TABLES["steps"], "columns": [("name", "环节"), ("count", "办结次数"), ("avg_days", "平均"),
-                                                         ("p90_days", "P90"), ("late", "超时")],
+        "steps": {"title": TABLES["steps"], "columns": [("name", _("环节")), ("count", _("办结次数")),
+                                                         ("avg_days", _("平均")), ("p90_days", "P90"),
+                                                         ("late", _("超时"))],
                   "rows": stats.step_durations(period, scope and Q(case__handling_office__in=_units(scope)))},
-        "pauses": {"title": TABLES["pauses"], "columns": [("name", "原因"), ("count", "次数"),
-                                                           ("total_days", "合计工作日"), ("avg_days", "平均"),
+        "pauses": {"title": TABLES["pauses"], "columns": [("name", _("原因")), ("count", _("次数")),
+                                                           ("total_days", _("合计工作日")), ("avg_days", _("平均")),
                                                            ("p90_days", "P90")],
                    "rows": stats.pause_time(period, scope)},
-        "consents": {"title": TABLES["consents"], "columns": [("name", "办理单位"), ("count", "次数")],
+        "consents": {"title": TABLES["consents"], "columns": [("name", _("办理单位")), ("count", _("次数"))],
                      "rows": stats.implied_consents(period, scope)},
-        "urgings": {"title": TABLES["urgings"], "columns": [("name", "被催办处室"), ("count", "签发"),
-                                                             ("answered", "已书面反馈")],
+        "urgings": {"title": TABLES["urgings"], "columns": [("name", _("被催办处室")), ("count", _("签发")),
+                                                             ("answered", _("已书面反馈"))],
                     "rows": stats.urgings(period, scope)},
-        "ratings": {"title": TABLES["ratings"], "columns": [("name", "承办单位"), ("count", "评价数"),
-                                                             ("level_5", "非常满意"), ("level_4", "满意"),
-                                                             ("level_3", "基本满意"), ("level_2", "不满意"),
-                                                             ("level_1", "非常不满意"),
-                                                             ("satisfaction", "满意率（%）")],
+        "ratings": {"title": TABLES["ratings"], "columns": [("name", _("承办单位")), ("count", _("评价数")),
+                                                             ("level_5", _("非常满意")), ("level_4", _("满意")),
+                                                             ("level_3", _("基本满意")), ("level_2", _("不满意")),
+                                                             ("level_1", _("非常不满意")),
+                                                             ("satisfaction", _("满意率（%）"))],
                     "rows": stats.ratings(period, scope)},
-        "staff_ratings": {"title": TABLES["staff_ratings"], "columns": [("name", "人员"), ("count", "评价数"),
-                                                                         ("bad", "差评")],
+        "staff_ratings": {"title": TABLES["staff_ratings"], "columns": [("name", _("人员")), ("count", _("评价数")),
+                                                                         ("bad", _("差评"))],
                           "rows": stats.staff_ratings(period, scope)},
     }
 
@@ -66,10 +69,11 @@ def workbook(data: dict[str, dict], period: stats.Period) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for name, table in data.items():
-        sheet = book.create_sheet(TABLES[name][:31])
-        sheet.append([table["title"], period.label])
+        sheet = book.create_sheet(str(TABLES[name])[:31])
+        sheet.append([str(table["title"]), period.label])
         sheet["A1"].font = Font(bold=True)
-        sheet.append([label for _key, label in table["columns"]])
+        # openpyxl accepts only real str, not lazy translations
+        sheet.append([str(label) for _key, label in table["columns"]])
         for row in table["rows"]:
             sheet.append([row.get(key) for key, _label in table["columns"]])
         if table.get("total"):

@@ -27,21 +27,24 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from plandesk.cases.models import Case, CasePause, CaseStatus, PauseReason
 from plandesk.workflow.models import Task, TaskState
 
 METRICS = [
-    ("received", "收件"),
-    ("accepted", "受理"),
-    ("refused", "不予受理"),
-    ("completed", "办结"),
-    ("on_time", "按时办结"),
-    ("overdue", "超期"),
-    ("paused", "暂停计时"),
+    ("received", _("收件")),
+    ("accepted", _("受理")),
+    ("refused", _("不予受理")),
+    ("completed", _("办结")),
+    ("on_time", _("按时办结")),
+    ("overdue", _("超期")),
+    ("paused", _("暂停计时")),
 ]
 METRIC_KEYS = [key for key, _label in METRICS]
-DIMENSIONS = {"item": "按事项", "office": "按承办单位", "month": "按月", "quarter": "按季度", "year": "按年"}
+DIMENSIONS = {"item": _("按事项"), "office": _("按承办单位"), "month": _("按月"), "quarter": _("按季度"),
+              "year": _("按年")}
 SPANS = {"month": 1, "quarter": 3, "year": 12}  # calendar dimensions: months per row
 MAX_DAYS = 3 * 366 + 1
 
@@ -75,11 +78,11 @@ class Period:
             first = date.fromisoformat(str(start or ""))
             last = date.fromisoformat(str(end or ""))
         except ValueError as exc:
-            raise PeriodError("日期格式应为 YYYY-MM-DD（from 和 to 均须填写）") from exc
+            raise PeriodError(gettext("日期格式应为 YYYY-MM-DD（from 和 to 均须填写）")) from exc
         if last < first:
-            raise PeriodError("结束日期不能早于开始日期")
+            raise PeriodError(gettext("结束日期不能早于开始日期"))
         if (last - first).days >= MAX_DAYS:
-            raise PeriodError("统计期间最长三年")
+            raise PeriodError(gettext("统计期间最长三年"))
         return cls(first, last)
 
     @classmethod
@@ -97,7 +100,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+        return gettext("%(start)s 至 %(end)s") % {"start": f"{self.start:%Y-%m-%d}", "end": f"{self.end:%Y-%m-%d}"}
 
     def months(self, span: int = 1) -> list[Period]:
         """The calendar months (span 1), quarters (3) or years (12) the period touches, cut to the period."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plandesk.audit.context import client_ip
@@ -46,7 +48,7 @@ def _by(request) -> str:
 
 def _chart(figures: list[dict]) -> str:
     return json.dumps({"names": [row["name"] for row in figures],
-                       "labels": dict(stats.METRICS),
+                       "labels": {key: str(label) for key, label in stats.METRICS},
                        "series": {key: [row[key] for row in figures] for key in stats.METRIC_KEYS}},
                       ensure_ascii=False)
 
@@ -122,8 +124,10 @@ def monthly_pdf(request):
         period = stats.Period.month(year, month)
     except ValueError:
         return HttpResponse("月份格式应为 YYYY-MM", status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(export.monthly_pdf(export.tables(period, "item", scope), period),
-                            content_type="application/pdf")
+    # the report goes to the city government in Chinese whatever language the screen is in
+    with translation.override(settings.LANGUAGE_CODE):
+        body = export.monthly_pdf(export.tables(period, "item", scope), period)
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="monthly-{period.start:%Y-%m}.pdf"'
     return response
 
@@ -210,5 +214,5 @@ def follow_up_step(request, pk: int):
     except RatingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已记录")
+        messages.success(request, _("已记录"))
     return redirect("reports:follow_ups")

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.workdays import services
@@ -8,10 +9,10 @@ from plandesk.workdays.models import CalendarDay, CalendarYear, schedule_warning
 
 def schedule_warning_text(years: list[int]) -> str:
     listed = "、".join(str(year) for year in years)
-    return (
-        f"{listed} 年的法定节假日安排尚未录入：在录入前，这些年份按“周一至周五上班”计算工作日（不含节假日和调休）。"
+    return gettext(
+        "%(years)s 年的法定节假日安排尚未录入：在录入前，这些年份按“周一至周五上班”计算工作日（不含节假日和调休）。"
         "请在“日历例外日”中录入节假日与调休上班日，再在“已录入年度安排”中登记该年。"
-    )
+    ) % {"years": listed}
 
 
 def warn_administrators(request) -> None:
