@@ -4,9 +4,10 @@ Generates the buildings as a GeoPackage in the bureau's CRS (CSV with WKT → og
 then times map viewport requests (the staff map's GeoJSON endpoint, through Django's full request path) at city
 zoom (z12, the whole city in view: bounded to the feature limit) and street zoom (z17, about 1.3 × 0.8 km).
 
-`--baseline` also times the views with PostgreSQL's default planner settings (parallel workers, JIT: the view before
-`features.serial_plan`), interleaved view by view with the current path, and prints the ratio; on SpatiaLite both
-passes run the same code (a control for the noise).
+`--baseline` also times each view as written before the bulk writer (issue 9, second pass): features read and written
+one by one (`features.rows` + `feature_text`, one OGR geometry and one `json.dumps` each), interleaved view by view
+with the current path, and prints the ratio. It also times OGC API items pages of a city box (limit 100) as now
+(`numberMatched` only when cheap) and as before (a full count with PostgreSQL's default planner settings).
 
 Wall times move with the machine's load (shared by several engineers when measured): the CPU time of this process
 (the view runs in it) is printed alongside. With PostGIS the server's own CPU is not in that figure.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import os
 import random
@@ -43,7 +45,7 @@ from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from plandesk.accounts.models import Role, User  # noqa: E402
-from plandesk.gis import features, views  # noqa: E402
+from plandesk.gis import features, ogcapi, views  # noqa: E402
 from plandesk.gis.geometry import transformed  # noqa: E402
 from plandesk.gis.importer import import_layer  # noqa: E402
 from plandesk.gis.models import Access, Family, Kind, Layer  # noqa: E402
@@ -100,14 +102,13 @@ def time_viewports(get, layer: Layer, zoom: int, runs: int, baseline: bool = Fal
     rng = random.Random(zoom)
     paths = [("now", None)]
     if baseline:
-        paths.insert(0, ("planner defaults", lambda using: contextlib.nullcontext()))
+        paths.insert(0, ("row by row", row_by_row))
     samples = {label: ([], [], [], []) for label, _ in paths}
     for _ in range(runs):
         bbox, z = viewport(zoom, rng)
         for label, replacement in paths:
             times, cpu, sizes, counts = samples[label]
-            patch = (contextlib.nullcontext() if replacement is None
-                     else mock.patch.object(features, "serial_plan", replacement))
+            patch = contextlib.nullcontext() if replacement is None else replacement()
             with patch:
                 started, cpu_started = time.perf_counter(), time.process_time()
                 response = get(layer, {"bbox": bbox, "zoom": z})
@@ -127,6 +128,60 @@ def time_viewports(get, layer: Layer, zoom: int, runs: int, baseline: bool = Fal
     return results
 
 
+@contextlib.contextmanager
+def row_by_row():
+    """The writer before the bulk one: one row, one OGR geometry, one `json.dumps` at a time."""
+    def features_text(qs, layer, tolerance=0.0, *, with_layer=False):
+        tagged = layer if with_layer else None
+        return [features.feature_text(pk, props, geom, tagged)
+                for pk, props, geom in features.rows(qs, layer, tolerance)]
+
+    def dumps(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+    with mock.patch.object(features, "features_text", features_text), mock.patch.object(features, "_dumps", dumps):
+        yield
+
+
+@contextlib.contextmanager
+def full_count():
+    """`numberMatched` as before: every match counted, with the planner's default settings."""
+    def matched(qs, offset, page, more):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT; SET LOCAL jit TO DEFAULT")
+        return qs.count()
+
+    with row_by_row(), mock.patch.object(ogcapi, "_matched", matched):
+        yield
+
+
+def time_ogc_pages(user, layer: Layer, runs: int) -> None:
+    """OGC API items pages (limit 100) of random city boxes, now and as before, alternating."""
+    rng = random.Random(99)
+    factory = RequestFactory()
+    samples = {"before (full count, row by row)": [], "now": []}
+    matched = []
+    for _ in range(runs):
+        bbox, _zoom = viewport(12, rng)
+        for label, patch in (("before (full count, row by row)", full_count), ("now", contextlib.nullcontext)):
+            request = factory.get(f"/ogcapi/collections/{layer.code}/items", {"bbox": bbox, "limit": 100})
+            request.user = user
+            with patch():
+                started = time.perf_counter()
+                response = ogcapi.items(request, layer.code)
+                samples[label].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content[:200]
+            matched.append(json.loads(response.content).get("numberMatched"))
+    for label, times in samples.items():
+        times.sort()
+        print(f"OGC items city box, limit 100 [{label}]: median {statistics.median(times):.1f} ms, "
+              f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms ({runs} boxes)")
+    before, now = (statistics.median(t) for t in samples.values())
+    print(f"OGC items: before / now = {before / now:.2f}x median; numberMatched given: "
+          f"{sorted({m is not None for m in matched[1::2]})}, before: up to {max(m for m in matched[0::2]):,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -134,7 +189,7 @@ def main() -> None:
     parser.add_argument("--gpkg", help="reuse a GeoPackage made by an earlier run")
     parser.add_argument("--views-only", action="store_true", help="time the map views of an earlier import")
     parser.add_argument("--baseline", action="store_true",
-                        help="also time each view with the planner's default settings (parallel workers, JIT)")
+                        help="also time each view written row by row (before the bulk writer), and OGC pages")
     args = parser.parse_args()
     backend = connection.vendor.replace("sqlite", "SpatiaLite").replace("postgresql", "PostGIS")
     print(f"backend {backend}, {args.n:,} buildings in a {SIDE / 1000:.0f} km square")
@@ -171,8 +226,10 @@ def main() -> None:
                   f"{r['features']:.0f} features, {r['kb']:.0f} KB ({r['runs']} random views)")
         if len(results) == 2:
             before, now = results
-            print(f"viewport {label} z{zoom}: planner defaults / now = {before['median_ms'] / now['median_ms']:.2f}x "
+            print(f"viewport {label} z{zoom}: row by row / now = {before['median_ms'] / now['median_ms']:.2f}x "
                   f"median, {before['p95_ms'] / now['p95_ms']:.2f}x p95")
+    if args.baseline:
+        time_ogc_pages(user, layer, max(5, args.runs // 5))
 
 
 def load(gpkg: Path) -> Layer:

@@ -25,6 +25,8 @@ CONFORMANCE = [
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Above this many features an items page leaves `numberMatched` out rather than count them all.
+MATCHED_LIMIT = 10_000
 # Parameters of the standard that are not property filters.
 RESERVED = {"f", "bbox", "bbox-crs", "limit", "offset", "datetime", "crs"}
 JSON = "application/json"
@@ -132,6 +134,18 @@ def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> 
     return min(value, high)
 
 
+def _matched(qs, offset: int, page: list, more: bool) -> int | None:
+    """`numberMatched`, when it is cheap to know: None above MATCHED_LIMIT features (the standard makes it optional).
+
+    Counting the ~880,000 buildings of a city box took 0.7–1.1 s on PostGIS, for a page of 100. The last page gives the
+    number for free; otherwise the count stops after MATCHED_LIMIT + 1 rows.
+    """
+    if not more and (page or offset == 0):
+        return offset + len(page)
+    found = qs.order_by()[: MATCHED_LIMIT + 1].count()
+    return found if found <= MATCHED_LIMIT else None
+
+
 @require_GET
 def items(request: HttpRequest, collection_id: str):
     layer = _layer_for(request, collection_id)
@@ -147,24 +161,27 @@ def items(request: HttpRequest, collection_id: str):
         qs = feats.filtered(layer, bbox, filters)
     except feats.BadQuery as bad:
         return _error(400, "InvalidParameterValue", bad.message)
-    matched = qs.count()  # planner defaults: a parallel scan does count ~900,000 rows of a city box faster
     with feats.serial_plan(qs.db):
-        page = [feats.feature_text(pk, props, geom)
-                for pk, props, geom in feats.rows(qs[offset: offset + limit], layer)]
+        # One row past the page tells whether there is a next page, without counting.
+        page = feats.features_text(qs[offset: offset + limit + 1], layer)
+        more = len(page) > limit
+        page = page[:limit]
+        matched = _matched(qs, offset, page, more)
     keep = {k: v for k, v in request.GET.items() if k not in {"offset", "limit"}}
     path = f"collections/{layer.code}/items"
     links = [
         {"href": _url(request, path, **keep, limit=limit, offset=offset or None), "rel": "self", "type": GEOJSON},
         {"href": _url(request, f"collections/{layer.code}"), "rel": "collection", "type": JSON},
     ]
-    if offset + limit < matched:
+    if more:
         links.append({"href": _url(request, path, **keep, limit=limit, offset=offset + limit), "rel": "next",
                       "type": GEOJSON, "title": "下一页"})
     if offset > 0:
         links.append({"href": _url(request, path, **keep, limit=limit, offset=max(0, offset - limit) or None),
                       "rel": "prev", "type": GEOJSON, "title": "上一页"})
-    body = feats.collection_text(page, timeStamp=timezone.now().isoformat(timespec="seconds"),
-                                 numberMatched=matched, numberReturned=len(page), links=links)
+    counts = {"numberReturned": len(page)} if matched is None else {"numberMatched": matched,
+                                                                    "numberReturned": len(page)}
+    body = feats.collection_text(page, timeStamp=timezone.now().isoformat(timespec="seconds"), **counts, links=links)
     response = HttpResponse(body, content_type=GEOJSON)
     response["Vary"] = "Authorization, Cookie"
     return response

@@ -52,6 +52,30 @@ def test_it_pages_filters_and_boxes_items_in_crs84(client, filled):
     assert single["properties"]["code"] == one["properties"]["code"]
 
 
+def test_it_gives_number_matched_only_when_cheap_and_pages_by_next_links(client, filled, monkeypatch):
+    from plandesk.gis import ogcapi
+
+    def page(**params):
+        data = client.get("/ogcapi/collections/parcels/items", params).json()
+        return data, next((link["href"] for link in data["links"] if link["rel"] == "next"), None)
+
+    monkeypatch.setattr(ogcapi, "MATCHED_LIMIT", 5)
+    first, next_href = page(limit=4)
+    assert "numberMatched" not in first and first["numberReturned"] == 4 and "offset=4" in next_href
+    exact, next_href = page(limit=6, offset=6)  # the last page, exactly full: known without a count
+    assert exact["numberMatched"] == 12 and exact["numberReturned"] == 6 and next_href is None
+    last, next_href = page(limit=5, offset=10)
+    assert last["numberMatched"] == 12 and last["numberReturned"] == 2 and next_href is None
+    beyond, _ = page(limit=5, offset=40)
+    assert "numberMatched" not in beyond and beyond["numberReturned"] == 0
+    filtered, next_href = page(land_use="R2", limit=2, offset=2)
+    assert "numberMatched" not in filtered and "offset=4" in next_href and "land_use=R2" in next_href
+    monkeypatch.setattr(ogcapi, "MATCHED_LIMIT", 10_000)
+    assert page(land_use="R2", limit=2, offset=2)[0]["numberMatched"] == 6
+    assert page(limit=5, offset=40)[0]["numberMatched"] == 12
+    assert page(limit=4)[0]["numberMatched"] == 12
+
+
 def test_it_refuses_bad_parameters_in_chinese(client, filled):
     for params in ({"bbox": "1,2,3"}, {"limit": "x"}, {"colour": "red"}, {"far_max": "高"}):
         response = client.get("/ogcapi/collections/parcels/items", params)
