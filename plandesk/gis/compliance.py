@@ -23,8 +23,18 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection
 
 from plandesk.core import sql as core_sql
-from plandesk.gis.geometry import transformed
-from plandesk.gis.models import Family, Kind, Layer, LayerVersion
+from plandesk.gis.geometry import to_geojson, transformed
+from plandesk.gis.models import (
+    Building,
+    Family,
+    Feature,
+    Kind,
+    Layer,
+    LayerVersion,
+    Parcel,
+    Pipeline,
+    Road,
+)
 from plandesk.gis.query import rows_in_extent
 
 # Clearance (m) between a site's boundary and a pipeline, per kind (CJJ/GB 50289 style horizontal distances to
@@ -254,8 +264,6 @@ def _draw(shapes: list[tuple[Any, Any]], srid: int) -> None:
     """Give each (finding, Shapely shape) its shape as GeoJSON (lon/lat) for the map, through GEOS as every other map
     answer: the shapes as one collection, so that the transform runs once rather than once a finding. A shape that is
     itself a collection goes alone (GeoJSON collections do not nest)."""
-    from plandesk.gis.geometry import to_geojson
-
     def geojson(shape):
         return to_geojson(GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=srid))
 
@@ -288,8 +296,6 @@ PARCEL_COLUMNS = ["code", "land_use", "land_use_name", "far_max", "density_max",
 
 
 def _parcels(site, site_area, layers, shapes, extent) -> list[ParcelOverlap]:
-    from plandesk.gis.models import Parcel
-
     codes = {layer.pk: layer.code for layer in layers}
     found = []
     sliver_share = getattr(settings, "PLANDESK_COMPLIANCE_SLIVER_SHARE", DEFAULT_SLIVER_SHARE)
@@ -373,8 +379,6 @@ def _checks(parcels: list[ParcelOverlap], proposal: Proposal, site_area: float) 
 
 
 def _roads(site, layers, shapes, extent) -> list[Conflict]:
-    from plandesk.gis.models import Road
-
     codes = {layer.pk: layer.code for layer in layers}
     reach = getattr(settings, "PLANDESK_COMPLIANCE_ROAD_REACH_M", 60.0)  # half the widest red line there is
     found = []
@@ -410,8 +414,6 @@ def _roads(site, layers, shapes, extent) -> list[Conflict]:
 
 
 def _pipelines(site, layers, shapes, extent) -> list[Conflict]:
-    from plandesk.gis.models import Pipeline
-
     codes = {layer.pk: layer.code for layer in layers}
     clearance = clearances()
     reach = max(clearance.values())
@@ -457,8 +459,6 @@ def check(site: GEOSGeometry, proposal: Proposal | None = None, *, with_geometry
     `site` is a polygon or multipolygon (another SRID is transformed to the bureau's). `with_geometry` adds the
     parcels' and conflicts' shapes as GeoJSON (lon/lat) for a map.
     """
-    from plandesk.gis.models import Building, Feature
-
     proposal = proposal or Proposal()
     site = _as_site(site)
     srid = site.srid

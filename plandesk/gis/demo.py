@@ -15,6 +15,7 @@ from django.contrib.gis.geos import LineString, MultiLineString, MultiPolygon, P
 
 from plandesk.gis.geometry import transformed
 from plandesk.gis.models import Access, Family, Kind, Layer, LayerVersion
+from plandesk.organization.models import Post
 
 WEST, SOUTH, EAST, NORTH = 114.26, 30.56, 114.34, 30.64
 BLOCKS = 8  # blocks per side: main roads every ~1 km
@@ -217,8 +218,6 @@ def _fill(layer: Layer, rows: Iterable[dict]) -> int:
 
 
 def load(out) -> None:
-    from plandesk.organization.models import Post
-
     created = 0
     for code, name, family, kind, access, order, style, description in LAYERS:
         # Created once: an administrator's later changes (access, grants, style) survive another `plandesk demo`.

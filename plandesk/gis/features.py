@@ -16,16 +16,14 @@ from functools import lru_cache
 import numpy as np
 import shapely
 from django.conf import settings
-from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, AsWKB, GeomOutputGeoFunc, Transform
 from django.contrib.gis.gdal import OGRGeometry
 from django.contrib.gis.gdal.libgdal import lgdal
-from django.contrib.gis.geos import Polygon
 from django.db import connections, transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
-from plandesk.gis.geometry import transformed, transformer
+from plandesk.gis.geometry import transformer
 from plandesk.gis.models import Layer
 from plandesk.gis.query import bbox_filter
 
@@ -294,18 +292,6 @@ def collection_text(features: list[str], **members) -> str:
 
 def feature(pk, properties: dict, geometry: str, layer: Layer | None = None) -> dict:
     return json.loads(feature_text(pk, properties, geometry, layer))
-
-
-def extent_lonlat(layer: Layer) -> list[float] | None:
-    """The bounding box of the layer's features in force, in lon/lat (computed by the database)."""
-    box = layer.features().aggregate(box=Extent("geom"))["box"]
-    if not box:
-        return None
-    srid = layer.feature_model._meta.get_field("geom").srid
-    outline = Polygon.from_bbox(box)
-    outline.srid = srid
-    xmin, ymin, xmax, ymax = transformed(outline, WGS84).extent
-    return [round(v, 6) for v in (xmin, ymin, xmax, ymax)]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.gdal.libgdal import lgdal
 from django.contrib.gis.geos import GEOSGeometry, LinearRing, MultiPolygon, Polygon
 
 WGS84 = 4326
@@ -43,8 +44,6 @@ def area_of_use(srid: int) -> tuple[float, float, float, float]:
     override = getattr(settings, "PLANDESK_AREA_OF_USE", None)
     if override and srid == settings.PLANDESK_SRID:
         return tuple(override)
-    from django.contrib.gis.gdal.libgdal import lgdal
-
     func = lgdal.OSRGetAreaOfUse
     func.restype = c_int
     func.argtypes = [c_void_p] * 6

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.geos import Polygon
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +22,8 @@ from django.utils.translation import pgettext_lazy
 
 from plandesk.accounts.models import Role
 from plandesk.audit.services import record
+from plandesk.gis.geometry import WGS84, transformed
+from plandesk.organization.models import Post
 
 
 class Family(models.TextChoices):
@@ -60,8 +64,6 @@ class LayerQuerySet(models.QuerySet):
             return layers.filter(access=Access.PUBLIC)
         if user.has_role(*ALL_LAYER_ROLES):
             return layers
-        from plandesk.organization.models import Post
-
         posts = Post.objects.held_by(user)
         is_staff = bool(user.role_codes()) or posts.exists()
         if not is_staff:
@@ -114,10 +116,20 @@ class Layer(models.Model):
 
     def refresh_extent(self) -> None:
         """Keep the catalogue's bounding box (what OGC API clients zoom to) in step with the features in force."""
-        from plandesk.gis.features import extent_lonlat
-
-        self.extent_lonlat = extent_lonlat(self)
+        self.extent_lonlat = self.features_extent_lonlat()
         Layer.objects.filter(pk=self.pk).update(extent_lonlat=self.extent_lonlat)
+
+    def features_extent_lonlat(self) -> list[float] | None:
+        """The bounding box of the features in force, in lon/lat (computed by the database).
+
+        Here rather than in `features` (which serves layers and so imports this module): the catalogue keeps it."""
+        box = self.features().aggregate(box=Extent("geom"))["box"]
+        if not box:
+            return None
+        outline = Polygon.from_bbox(box)
+        outline.srid = self.feature_model._meta.get_field("geom").srid
+        xmin, ymin, xmax, ymax = transformed(outline, WGS84).extent
+        return [round(v, 6) for v in (xmin, ymin, xmax, ymax)]
 
     def is_visible_to(self, user) -> bool:
         return Layer.objects.visible_to(user).filter(pk=self.pk).exists()

@@ -11,6 +11,7 @@ internal layer never leaves the server on a public request, whatever the caller 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,11 +19,13 @@ from django.contrib.gis.db.models.functions import Area
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.contrib.gis.measure import Area as AreaMeasure
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from plandesk.gis.compliance import clearances
 from plandesk.gis.geometry import to_geojson, transformed
 from plandesk.gis.models import Access, Kind, Layer, LayerVersion, Parcel, Pipeline, Road
 from plandesk.gis.query import intersecting
+from plandesk.organization.models import Unit
 
 MAX_RESULTS = 200
 
@@ -84,8 +87,6 @@ def road_grades() -> list[str]:
 
 def districts():
     """Units with a jurisdiction, for the district choice."""
-    from plandesk.organization.models import Unit
-
     return Unit.objects.filter(is_active=True, jurisdiction__isnull=False).order_by("code")
 
 
@@ -167,10 +168,6 @@ def as_geojson(candidates: list[Candidate]) -> dict:
 
 
 def to_excel(candidates: list[Candidate], criteria: Criteria) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = "选址候选地块"

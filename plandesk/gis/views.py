@@ -25,6 +25,7 @@ from plandesk.gis.forms import ImportForm
 from plandesk.gis.geometry import transformed
 from plandesk.gis.importer import Importer, ImportRefused
 from plandesk.gis.models import Access, Layer
+from plandesk.organization.models import Post
 
 SEARCH_LIMIT = 20
 
@@ -33,8 +34,6 @@ def is_staff(user) -> bool:
     """Bureau staff: anyone with a role or a post (the public and role-less accounts are not)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    from plandesk.organization.models import Post
-
     return bool(user.role_codes()) or Post.objects.held_by(user).exists()
 
 
