@@ -114,6 +114,8 @@ PLANDESK_SRID = envint("PLANDESK_SRID", 4547)
 
 # Domain apps in layers, foundations first (see STYLE.md). Each may offer urls.py, api.py, demo.py, jobs.py, nav.py.
 PLANDESK_APPS = [
+    # Running the service (health, metrics, the worker's heartbeat): first, so /healthz and /metrics resolve here.
+    "plandesk.operations",
     "plandesk.core",
     "plandesk.accounts",
     "plandesk.audit",
@@ -151,8 +153,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client address behind a trusted proxy (operations), the request id, the request metrics.
+    "plandesk.operations.middleware.TrustedProxyMiddleware",
+    "plandesk.operations.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "plandesk.core.middleware.SecurityHeadersMiddleware",
+    # Refuses lone surrogates, non-UTF-8 form text and JSON nested too deep with 400 before any view runs.
+    "plandesk.core.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +172,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "plandesk.audit.middleware.AuditContextMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "plandesk.urls"
@@ -216,6 +225,11 @@ PLANDESK_LOGIN_FAILURE_LIMIT = envint("PLANDESK_LOGIN_FAILURE_LIMIT", 5)
 PLANDESK_LOGIN_LOCKOUT_MINUTES = envint("PLANDESK_LOGIN_LOCKOUT_MINUTES", 15)
 PLANDESK_API_TOKEN_HOURS = envint("PLANDESK_API_TOKEN_HOURS", 12)
 
+# The phone line (/ivr/) answers the IVR platform only: these addresses or networks, or these HTTP Basic credentials.
+PLANDESK_PHONE_PLATFORM_ADDRESSES = envlist("PLANDESK_PHONE_PLATFORM_ADDRESSES", "127.0.0.1")
+PLANDESK_PHONE_PLATFORM_USER = env("PLANDESK_PHONE_PLATFORM_USER")
+PLANDESK_PHONE_PLATFORM_PASSWORD = env("PLANDESK_PHONE_PLATFORM_PASSWORD")
+
 # Idle sessions end: the cookie's age is renewed on every request.
 SESSION_COOKIE_AGE = envint("PLANDESK_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -259,6 +273,12 @@ if PLANDESK_HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Real-IP / X-Forwarded-For name the client (addresses or networks); none: REMOTE_ADDR as
+# it is, forwarding headers dropped. `plandesk serve` puts nginx on loopback in front and trusts 127.0.0.1.
+PLANDESK_TRUSTED_PROXIES = envlist("PLANDESK_TRUSTED_PROXIES")
+# Who may read /metrics (addresses or networks); others get 404. /healthz is open to all.
+PLANDESK_METRICS_ADDRESSES = envlist("PLANDESK_METRICS_ADDRESSES", "127.0.0.1,::1")
+PLANDESK_HEALTH_MIN_FREE_MB = envint("PLANDESK_HEALTH_MIN_FREE_MB", 512)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -319,10 +339,17 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"mask_personal_data": {"()": "plandesk.core.logging.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "plandesk.operations.logs.JsonFormatter"},  # PLANDESK_LOG_FORMAT=json: one object a line
+    },
+    "filters": {
+        "mask_personal_data": {"()": "plandesk.core.logging.MaskPersonalData"},
+        "request_id": {"()": "plandesk.operations.logs.RequestIdFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if env("PLANDESK_LOG_FORMAT") == "json"
+                    else "plain", "filters": ["mask_personal_data", "request_id"]},
     },
     "root": {"handlers": ["console"], "level": env("PLANDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
