@@ -4,7 +4,8 @@ PYTHON := /usr/bin/python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PACKAGES := gdal-bin libsqlite3-mod-spatialite fonts-wqy-zenhei poppler-utils
+# nginx: `plandesk serve` puts it in front of gunicorn so that slow or idle clients cannot stall the workers.
+DEB_PACKAGES := gdal-bin libsqlite3-mod-spatialite fonts-wqy-zenhei poppler-utils nginx
 TEST_DEB_PACKAGES := chromium
 export DJANGO_SETTINGS_MODULE := plandesk.settings
 

@@ -14,4 +14,5 @@ print("\nplandesk — http://127.0.0.1:8000/")
 print(f"演示账号 demo accounts (password 密码: {password}):")
 for name, role in accounts:
     print(f"  {name:<11} {role}")
+print("运行状态 health: http://127.0.0.1:8000/healthz   指标 metrics (local only): http://127.0.0.1:8000/metrics")
 print()

@@ -28,8 +28,8 @@ def test_it_serves_request_database_and_bureau_figures_to_loopback(client, setti
         + [QueryFailure(case_number="20260002", address="198.51.100.1", at=now)]
         + [QueryFailure(case_number="20260003", address="198.51.100.1", at=now - timedelta(hours=2))]
     )
-    LoginThrottle.register_failure("someone")
-    LoginThrottle.register_failure("someone")
+    LoginThrottle.objects.create(username="someone", failures=2, last_failure_at=now)
+    LoginThrottle.objects.create(username="earlier", failures=3, last_failure_at=now - timedelta(hours=3))
     WorkerHeartbeat.beat("host-a:1")
 
     response = client.get("/metrics")
