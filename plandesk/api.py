@@ -40,6 +40,10 @@ api = NinjaAPI(
     urls_namespace="api",
     # Deny by default: a public operation says auth=None.
     auth=bearer,
+    # No Swagger page (issue 27): the contract is the document at /api/v1/openapi.json, which integrators load into
+    # their own tools; a page here would ship a large script bundle to serve no role of the bureau, and ninja's
+    # default one loads it from a CDN with an inline script, which the site's CSP rightly blocks (it was blank).
+    docs_url=None,
 )
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from plandesk.accounts.forms import LoginForm
-from plandesk.accounts.services import BadCredentials, LockedOut, check_credentials
+from plandesk.accounts.services import AddressLimited, BadCredentials, LockedOut, check_credentials
 from plandesk.audit.services import record
 
 
@@ -22,6 +22,9 @@ def login_view(request):
             user = check_credentials(request, form.cleaned_data["username"], form.cleaned_data["password"])
         except LockedOut:
             form.add_error(None, _("连续登录失败次数过多，账号已暂时锁定，请稍后再试。"))
+            status = 429
+        except AddressLimited:
+            form.add_error(None, _("本网络地址登录失败次数过多，请稍后再试。"))
             status = 429
         except BadCredentials:
             form.add_error(None, _("用户名或密码错误。"))

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A mainland mobile in any form a log meets: 13912345678, 139 1234 5678, 139-1234-5678, with or without the
+# country code (86, +86, 0086, (+86)), e.g. the phone platform's tel:+8613912345678. The country code is kept.
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![0-9])((?:\(?(?:\+|00)?86\)?[ -]?)?)(1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?![0-9])"
+)
+# Links that are credentials: the filing receipt (/window/receipts/<signed token>/…) opens the receipt PDF with the
+# query password. Any Django-signed value (payload:timestamp:signature, colons raw or %3A) is hidden as well.
+_SECRET_PATH = re.compile(r"(/receipts/)[^/\s\"'?#]+")
+_SIGNED_VALUE = re.compile(
+    r"[A-Za-z0-9_.-]{2,}(?::|%3[Aa])[0-9A-Za-z]{4,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}"
+)
+HIDDEN = "[hidden]"
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 
 
@@ -34,6 +45,8 @@ def mask_phone(value: object) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask every mobile number and resident ID number found in free text (log messages)."""
+    """Mask every mobile number and resident ID number found in free text (log messages), and hide link tokens."""
+    text = _SECRET_PATH.sub(lambda m: m.group(1) + HIDDEN, text)
+    text = _SIGNED_VALUE.sub(HIDDEN, text)
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(2), text)
-    return _PHONE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    return _PHONE_IN_TEXT.sub(lambda m: m.group(1) + m.group(2) + "****" + m.group(3), text)

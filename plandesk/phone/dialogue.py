@@ -48,6 +48,9 @@ STEPS = {step.name: step for step in (
     Step("password", "ask_password", DIGITS),
     Step("card_number", "ask_card", DIGITS),
     Step("phone", "ask_phone", Grammar(min_digits=11, max_digits=11)),
+    # A cancel needs what the web cancel needs: the card number and the mobile given at booking, typed by the caller
+    # (the calling number alone identifies the caller for hearing the booking, not for cancelling it).
+    Step("cancel_phone", "ask_phone", Grammar(min_digits=11, max_digits=11)),
     Step("appointment_menu", "appointment_menu", Grammar(choices=("1", "9"))),
     Step("more", "more", Grammar(choices=("1", "2"))),
 )}
@@ -105,7 +108,10 @@ def current(call: CallLog) -> Turn:
     return Turn(call, "ask", [], STEPS[call.step])
 
 
-def advance(call: CallLog, digits: str = "", event: str = "") -> Turn:
+def advance(call: CallLog, digits: str = "", event: str = "", address: str | None = None) -> Turn:
+    """The next turn. `address` is the real client address of this request (the platform's): the per-address
+    limits count it, whatever caller number the call carries."""
+    call.client_address = (address or call.platform_address or "")[:64]
     if call.is_finished:
         return current(call)
     if event == "hangup":  # a caller who heard his answer and hung up got what he called for
@@ -154,6 +160,10 @@ def _after_transfer(call: CallLog, result: str) -> Turn:
     return _end(call, Outcome.TRANSFER_FAILED, fixed("transfer_failed"), mark=f"转接失败 {result[:20]}")
 
 
+def _address(call: CallLog) -> str:
+    return getattr(call, "client_address", "") or call.platform_address
+
+
 # --- 1: case progress ----------------------------------------------------------------------------------------
 
 def _case_number(call: CallLog, digits: str) -> Turn:
@@ -164,10 +174,10 @@ def _password(call: CallLog, digits: str) -> Turn:
     from plandesk.window.query import QueryRefused, public_query
 
     number = call.data.get("case_number", "")
-    # The per-address limit counts the caller's number: the platform's own address is shared by every caller.
-    address = f"tel:{call.caller}" if call.caller else call.platform_address
+    # The per-address limit counts the real client address (the platform's), as on every other path to the query:
+    # a caller number is the platform's word, and counting it let a made-up `caller` buy fresh failures.
     try:
-        view = public_query(number, digits, address=address, channel="phone")
+        view = public_query(number, digits, address=_address(call), channel="phone")
     except QueryRefused as refused:
         if refused.status == 429:
             return _end(call, Outcome.LOCKED, spoken(refused.message), mark="已锁定")
@@ -227,17 +237,22 @@ def _phone(call: CallLog, digits: str) -> Turn:
     if isinstance(found, Turn):
         return found
     if found is not None:
-        return _heard(call, found)
+        return _heard(call, found, proved=True)
     tries = call.data.get("tries", 0) + 1
     if tries >= MAX_TRIES:
         return _end(call, Outcome.NOT_FOUND, fixed("wrong_card"), mark="未找到预约")
     return _ask(call, "card_number", fixed("wrong_card"), mark="未找到预约", tries=tries, card_number="")
 
 
-def _find(call: CallLog, card_number: str, phone: str):
-    from plandesk.appointments.services import find
+def _find(call: CallLog, card_number: str, phone: str, kind: str = "lookup"):
+    from plandesk.appointments.services import BookingError, find, throttle
 
     if _lookups_exhausted(call):
+        return _end(call, Outcome.THROTTLED, spoken("操作过于频繁，请一小时后再试。"), mark="频繁")
+    try:
+        # The same per-address allowance as the web's look-ups and cancels, counted on the real client address.
+        throttle(_address(call), kind)
+    except BookingError:
         return _end(call, Outcome.THROTTLED, spoken("操作过于频繁，请一小时后再试。"), mark="频繁")
     call.lookups += 1
     call.save(update_fields=["lookups"])
@@ -255,24 +270,41 @@ def appointment_speech(appointment) -> Prompt:
     return spoken(text)
 
 
-def _heard(call: CallLog, appointment) -> Turn:
+def _heard(call: CallLog, appointment, proved: bool = False) -> Turn:
+    """`proved`: the caller typed the booking mobile in this call, as the web asks before a cancel."""
     said = appointment_speech(appointment)
     if appointment.is_upcoming:
         return _ask(call, "appointment_menu", said, mark="已播报预约", appointment=appointment.pk, invalid=0,
-                    heard=Outcome.APPOINTMENT_HEARD)
+                    heard=Outcome.APPOINTMENT_HEARD, proved=proved, card_number=appointment.card_number)
     return _ask(call, "more", said, mark="已播报预约", heard=Outcome.APPOINTMENT_HEARD)
 
 
 def _appointment_menu(call: CallLog, digits: str) -> Turn:
+    if digits == "9":
+        return _ask(call, "menu", mark="返回主菜单", invalid=0, tries=0, appointment=None, proved=False)
+    if not call.data.get("proved"):
+        return _ask(call, "cancel_phone", invalid=0)
+    return _cancel(call)
+
+
+def _cancel_phone(call: CallLog, digits: str) -> Turn:
+    found = _find(call, call.data.get("card_number", ""), digits, kind="cancel")
+    if isinstance(found, Turn):
+        return found
+    if found is None or found.pk != call.data.get("appointment"):
+        return _end(call, Outcome.NOT_FOUND, fixed("wrong_card"), mark="取消未核实")
+    call.data["proved"] = True
+    return _cancel(call)
+
+
+def _cancel(call: CallLog) -> Turn:
     from plandesk.appointments.models import Appointment, InvalidTransition
 
-    if digits == "9":
-        return _ask(call, "menu", mark="返回主菜单", invalid=0, tries=0, appointment=None)
     appointment = Appointment.objects.select_related("slot").filter(pk=call.data.get("appointment")).first()
     if appointment is None:
         return _ask(call, "menu", fixed("busy"), invalid=0)
     try:
-        appointment.cancel(ip=None)
+        appointment.cancel(ip=_address(call) or None)
     except InvalidTransition as exc:
         return _ask(call, "more", spoken(exc.message or "该预约不能取消。"), mark="取消失败", appointment=None)
     return _ask(call, "more", fixed("cancelled"), mark="1 取消预约", appointment=None, heard=Outcome.CANCELLED)
@@ -285,5 +317,6 @@ HANDLERS = {
     "card_number": _card_number,
     "phone": _phone,
     "appointment_menu": _appointment_menu,
+    "cancel_phone": _cancel_phone,
     "more": _more,
 }

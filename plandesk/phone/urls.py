@@ -2,12 +2,14 @@ from django.urls import path
 
 from plandesk.phone import views
 
-URL_PREFIX = "ivr/"
+# The phone line lives under /ivr/ and answers the platform only (API.md "Phone line": everything else there is 403),
+# so the office's call log, a staff page, has its own path.
+URL_PREFIX = ""
 
 urlpatterns = [
-    path("", views.entry, name="entry"),
-    path("start/", views.start, name="start"),
-    path("step/", views.step, name="step"),
-    path("hook/", views.hook, name="hook"),
-    path("calls/", views.calls, name="calls"),
+    path("ivr/", views.entry, name="entry"),
+    path("ivr/start/", views.start, name="start"),
+    path("ivr/step/", views.step, name="step"),
+    path("ivr/hook/", views.hook, name="hook"),
+    path("phone/calls/", views.calls, name="calls"),
 ]

@@ -1,7 +1,8 @@
 """The phone line over HTTP: VoiceXML documents for the IVR platform, the same dialogue as JSON, the office's log.
 
 The platform posts without a CSRF token (it is not a browser and holds no session), so these three endpoints alone
-are exempt; the call token names the call and the server keeps its state.
+are exempt; the call token names the call and the server keeps its state. The entry, start, step and hook answer the
+phone platform only (platform.py); the office's call log is a staff page elsewhere (/phone/calls/).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from plandesk.audit.context import client_ip
 from plandesk.phone import dialogue, vxml
 from plandesk.phone.models import CallLog, Outcome
+from plandesk.phone.platform import platform_only
 from plandesk.phone.prompts import fixed
 
 
@@ -33,6 +35,7 @@ def _ended(message: str = "busy") -> dialogue.Turn:
     return dialogue.Turn(CallLog(outcome=Outcome.DONE), "end", [fixed(message), fixed("goodbye")])
 
 
+@platform_only
 @require_GET
 @never_cache
 def entry(request):
@@ -40,6 +43,7 @@ def entry(request):
 
 
 @csrf_exempt
+@platform_only
 @require_POST
 @never_cache
 def start(request):
@@ -47,6 +51,7 @@ def start(request):
 
 
 @csrf_exempt
+@platform_only
 @require_POST
 @never_cache
 def step(request):
@@ -55,7 +60,8 @@ def step(request):
         return _vxml(vxml.render(_ended()))
     if request.POST.get("step") != call.step:  # a stale or repeated document: ask again what the call waits for
         return _vxml(vxml.render(dialogue.current(call)))
-    turn = dialogue.advance(call, request.POST.get("digits", ""), request.POST.get("event", ""))
+    turn = dialogue.advance(call, request.POST.get("digits", ""), request.POST.get("event", ""),
+                            address=client_ip(request))
     return _vxml(vxml.render(turn))
 
 
@@ -74,6 +80,7 @@ def _json_turn(turn: dialogue.Turn) -> dict:
 
 
 @csrf_exempt
+@platform_only
 @require_POST
 @never_cache
 def hook(request):
@@ -82,7 +89,7 @@ def hook(request):
         payload = json.loads(request.body[:4096] or b"{}")
         if not isinstance(payload, dict):
             raise ValueError
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deep nesting, should the input gate be bypassed
         return JsonResponse({"error": "invalid", "message": "请求内容应为 JSON 对象"}, status=400)
     token = str(payload.get("call") or "")[:32]
     if not token:
@@ -90,7 +97,8 @@ def hook(request):
     call = CallLog.objects.filter(token=token).first()
     if call is None:
         return JsonResponse({"error": "not_found", "message": "通话不存在或已结束"}, status=404)
-    turn = dialogue.advance(call, str(payload.get("digits") or ""), str(payload.get("event") or ""))
+    turn = dialogue.advance(call, str(payload.get("digits") or ""), str(payload.get("event") or ""),
+                            address=client_ip(request))
     return JsonResponse(_json_turn(turn))
 
 

@@ -75,3 +75,11 @@ def test_the_openapi_document_is_published(api, db):
     response = api.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/auth/token" in response.json()["paths"]
+
+
+def test_there_is_no_swagger_page_only_the_document(client, db, member):
+    """The docs page loaded Swagger from a CDN with an inline script the CSP blocks: it is gone, for everyone."""
+    assert client.get("/api/v1/docs").status_code == 404
+    client.force_login(member)
+    assert client.get("/api/v1/docs").status_code == 404
+    assert client.get("/api/v1/openapi.json").status_code == 200

@@ -92,12 +92,12 @@ def test_it_shares_the_lockout_with_the_web_query(platform, filed, api):
     assert "预计取件日期" in again.transcript
 
 
-def test_it_reads_and_cancels_the_appointment_of_the_calling_number(platform, appointment):
-    platform.call("2", f"{appointment.card_number}#", "1", "2")
+def test_it_reads_the_appointment_of_the_calling_number_and_cancels_with_the_booking_mobile(platform, appointment):
+    platform.call("2", f"{appointment.card_number}#", "1", f"{MOBILE}#", "2")
     said = platform.transcript
     assert "您的预约时间为2026年11月30日9点30分，地点：大厅洽谈区 1 号桌。" in said
-    assert "请输入预约时登记的手机号码" not in said
-    assert "您的预约已取消。" in said
+    # heard by the calling number alone; the cancel asks the mobile given at booking, as the web cancel does
+    assert said.index("您的预约时间为") < said.index("请输入预约时登记的手机号码") < said.index("您的预约已取消。")
     assert "赵磊" not in said  # the consultant's name is not spoken
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
@@ -175,10 +175,10 @@ def test_it_plays_recorded_audio_with_the_text_as_fallback(platform, settings):
     assert CallLog.objects.get().outcome == "hangup"
 
 
-def test_it_counts_failures_against_the_callers_number_not_the_platform(platform, filed):
-    """The platform's address is shared by every caller, so the per-address limit counts the caller's number."""
+def test_it_counts_failures_against_the_real_client_address(platform, filed):
+    """The per-address limit counts the platform's address, as every path to the query does: not a caller number."""
     platform.call("1", f"{filed.case.number}#", f"{_wrong(filed.password)}#", HANGUP)
-    assert QueryFailure.objects.get().address == "tel:+8613800138000"
+    assert QueryFailure.objects.get().address == "127.0.0.1"
 
 
 def test_it_limits_appointment_lookups_per_caller_number(appointment, settings):
@@ -189,9 +189,18 @@ def test_it_limits_appointment_lookups_per_caller_number(appointment, settings):
     second.call("2", f"{appointment.card_number}#")
     assert "操作过于频繁" in second.transcript and second.ended
     assert CallLog.objects.filter(outcome="throttled").count() == 1
-    # another caller is not held back by the first one's attempts
-    Platform(Client()).call("2", f"{appointment.card_number}#", "9", HANGUP)
-    assert CallLog.objects.filter(caller="+8613800138000", outcome="appointment_heard").exists()
+
+
+def test_it_counts_appointment_lookups_against_the_real_client_address(appointment, settings):
+    """Every caller number is the platform's word: look-ups from one address share the web's hourly allowance."""
+    settings.PLANDESK_APPOINTMENT_ATTEMPTS_PER_HOUR = 3
+    for i in range(3):
+        Platform(Client(), caller=f"tel:1390000000{i}").call("2", "123456789012#", HANGUP)
+    other = Platform(Client(), caller="tel:13911111111").call("2", f"{appointment.card_number}#")
+    assert "操作过于频繁" in other.transcript and "您的预约时间为" not in other.transcript
+    web = Client().post(f"/api/v1/appointments/{appointment.card_number}/cancel", {"phone": MOBILE},
+                        content_type="application/json")
+    assert web.status_code == 429  # the same allowance as the web's
 
 
 def test_it_does_not_offer_to_cancel_a_past_appointment(appointment):
