@@ -161,8 +161,6 @@ MIDDLEWARE = [
     "plandesk.core.middleware.SecurityHeadersMiddleware",
     # Refuses lone surrogates, non-UTF-8 form text and JSON nested too deep with 400 before any view runs.
     "plandesk.core.input_guard.InputGuardMiddleware",
-    # Refuses lone surrogates, non-UTF-8 form text and JSON nested too deep with 400 before any view runs.
-    "plandesk.core.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -229,11 +227,6 @@ PLANDESK_LOGIN_LOCKOUT_MINUTES = envint("PLANDESK_LOGIN_LOCKOUT_MINUTES", 15)
 PLANDESK_LOGIN_ADDRESS_FAILURES = envint("PLANDESK_LOGIN_ADDRESS_FAILURES", 30)
 PLANDESK_LOGIN_ADDRESS_WINDOW_MINUTES = envint("PLANDESK_LOGIN_ADDRESS_WINDOW_MINUTES", 60)
 PLANDESK_API_TOKEN_HOURS = envint("PLANDESK_API_TOKEN_HOURS", 12)
-
-# The phone line (/ivr/) answers the IVR platform only: these addresses or networks, or these HTTP Basic credentials.
-PLANDESK_PHONE_PLATFORM_ADDRESSES = envlist("PLANDESK_PHONE_PLATFORM_ADDRESSES", "127.0.0.1")
-PLANDESK_PHONE_PLATFORM_USER = env("PLANDESK_PHONE_PLATFORM_USER")
-PLANDESK_PHONE_PLATFORM_PASSWORD = env("PLANDESK_PHONE_PLATFORM_PASSWORD")
 
 # The phone line (/ivr/) answers the IVR platform only: these addresses or networks, or these HTTP Basic credentials.
 PLANDESK_PHONE_PLATFORM_ADDRESSES = envlist("PLANDESK_PHONE_PLATFORM_ADDRESSES", "127.0.0.1")
