@@ -9,6 +9,8 @@ ACCESS = {
     "gis:catalogue": roles(*STAFF),
     "gis:upload": roles("gis_keeper"),
     "gis:layer_geojson": Rule(public=True, objects=LAYERS),
+    "gis:site_summary": Rule(public=True, objects="parcels of layers the person may see; public ones with public=1"),
+    "gis:coordinates": PUBLIC,
     "gis:site_selection": roles(*STAFF),
     "gis:planning_info_map": PUBLIC,
     "gis:planning_info": Rule(public=True, objects="public plan layers only, whoever asks"),

@@ -11,12 +11,13 @@ import json
 import math
 import re
 from ctypes import byref, c_char_p, c_double, c_int, c_void_p
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.gdal.libgdal import lgdal
-from django.contrib.gis.geos import GEOSGeometry, LinearRing, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, LinearRing, MultiPoint, MultiPolygon, Point, Polygon
 
 WGS84 = 4326
 # GeoJSON names for lon/lat CRSs we accept: WGS84 and CGCS2000 agree to a few centimetres.
@@ -221,3 +222,86 @@ def to_geojson(geom: GEOSGeometry, digits: int = 7) -> dict:
         for part in data["geometries"]:
             part["coordinates"] = rounded(part["coordinates"], digits)
     return data
+
+
+# --- a coordinate list typed or pasted by a person -----------------------------------------------------------------
+
+@dataclass
+class CoordinateList:
+    """A ring read from text: lon/lat points and what the numbers were recognised as (said back to the person)."""
+
+    lonlat: list[tuple[float, float]]
+    recognised: str
+
+    def as_geojson(self) -> dict:
+        ring = [[round(x, 8), round(y, 8)] for x, y in self.lonlat]
+        if ring[0] != ring[-1]:
+            ring.append(ring[0])
+        return {"type": "Polygon", "coordinates": [ring]}
+
+
+@lru_cache(maxsize=8)
+def _central_meridian(srid: int) -> float | None:
+    match = re.search(r"\+lon_0=([-\d.]+)", SpatialReference(srid).proj)
+    return float(match.group(1)) if match else None
+
+
+def _numbers(text: str) -> list[tuple[float, float]]:
+    points = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = [p for p in re.split(r"[,\s，;；]+", line) if p]
+        if len(parts) < 2:
+            raise GeometryError(f"坐标第 {number} 行“{line[:40]}”须为两个数字", code="invalid_coordinates")
+        try:
+            # A leading point number ("1, x, y" as surveyors list them) is left out: the last two are the point.
+            a, b = float(parts[-2]), float(parts[-1])
+        except ValueError as exc:
+            raise GeometryError(f"坐标第 {number} 行“{line[:40]}”不是数字", code="invalid_coordinates") from exc
+        if not (math.isfinite(a) and math.isfinite(b)):
+            raise GeometryError(f"坐标第 {number} 行不是有效数字", code="invalid_coordinates")
+        points.append((a, b))
+    return points
+
+
+def read_coordinates(text: str, srid: int | None = None) -> CoordinateList:
+    """A site's corners typed one per line, recognised by their range: longitude/latitude in degrees (CGCS2000 or
+    WGS84; latitude first is recognised too), or the bureau's projected CRS in metres (east first, or north first as
+    surveyors write X/Y; an easting with its 3-degree zone number in front is accepted when the zone is the bureau's).
+    The ring may be closed or open. Raises GeometryError naming what is wrong."""
+    srid = srid or settings.PLANDESK_SRID
+    points = _numbers(text or "")
+    if len(set(points)) < 3:
+        raise GeometryError("坐标串至少需要 3 个点，且须是不同的拐点", code="too_few_points")
+    firsts, seconds = [p[0] for p in points], [p[1] for p in points]
+    degrees = [abs(a) <= 180 and abs(b) <= 180 for a, b in points]
+    if all(degrees):
+        if all(-90 <= a <= 90 for a in firsts) and all(90 < abs(b) <= 180 for b in seconds):
+            return CoordinateList([(b, a) for a, b in points], "经纬度（CGCS2000/WGS84），纬度在前，已按经度、纬度读取")
+        if all(-90 <= b <= 90 for b in seconds):
+            return CoordinateList(points, "经纬度（CGCS2000/WGS84）")
+        raise GeometryError("坐标看似经纬度，但纬度超出 −90～90：请确认经度在前、纬度在后", code="out_of_range")
+    if any(degrees):
+        line = degrees.index(True) + 1 if not degrees[0] else degrees.index(False) + 1
+        raise GeometryError(f"坐标串混用了经纬度和平面坐标（第 {line} 个点起不同），请统一为一种",
+                            code="invalid_coordinates")
+    crs = SpatialReference(srid)
+    label = f"本局坐标系（{crs.name}，EPSG:{srid}）"
+    if all(a > 1_000_000 for a in firsts) and all(b < 1_000_000 for b in seconds) and not all(
+            b >= 10_000_000 for b in seconds):
+        points = [(b, a) for a, b in points]
+        label += "，北坐标（X）在前，已按东坐标、北坐标读取"
+    if all(x >= 10_000_000 for x, _y in points):
+        zones = {int(x // 1_000_000) for x, _y in points}
+        meridian = _central_meridian(srid)
+        zone = round(meridian / 3) if meridian is not None else None
+        if len(zones) != 1 or zones != {zone}:
+            found = "、".join(str(z) for z in sorted(zones))
+            raise GeometryError(f"东坐标带有带号 {found}，与本局坐标系（第 {zone} 带，中央经线 {meridian:g}°）不符",
+                                code="unsupported_crs")
+        points = [(x - zone * 1_000_000, y) for x, y in points]
+        label += f"，东坐标前的带号 {zone} 已去掉"
+    corners = transformed(MultiPoint(*[Point(x, y) for x, y in points], srid=srid), WGS84)
+    return CoordinateList([tuple(c) for c in corners.coords], label)

@@ -42,6 +42,8 @@ WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape")
 # A repair is safe when it moves a polygon's area by at most this share.
 SAFE_REPAIR_SHARE = 0.01
 MAX_MESSAGES = 50
+MAX_ROWS = 10_000  # refused record numbers kept in a report
+PREVIEW_ROWS = 5
 MAX_UNZIPPED = 4 * 1024 * 1024 * 1024  # a zipped Shapefile's members together, once unpacked
 MAX_ZIP_RATIO = 200
 MAX_FEATURE_VERTICES = 200_000
@@ -75,6 +77,9 @@ class ImportReport:
     repaired: int = 0
     refused: int = 0
     skipped: int = 0  # not selected by the CAD-layer filter
+    skip_invalid: bool = False  # refused records left out, the rest imported (else all or nothing)
+    refused_rows: list[int] = field(default_factory=list)  # record numbers, in file order (the first MAX_ROWS)
+    fields: dict[str, str] = field(default_factory=dict)  # file field -> layer column it filled ("" = kept in attrs)
     area_m2: float = 0.0
     length_m: float = 0.0
     seconds: float = 0.0
@@ -89,7 +94,8 @@ class ImportReport:
 
     def summary(self) -> str:
         return (f"读取 {self.read}，导入 {self.imported}，修复 {self.repaired}，拒绝 {self.refused}"
-                + (f"，按 CAD 图层略过 {self.skipped}" if self.skipped else ""))
+                + (f"，按 CAD 图层略过 {self.skipped}" if self.skipped else "")
+                + ("（跳过无效记录）" if self.skip_invalid and self.refused else ""))
 
 
 @dataclass
@@ -396,6 +402,7 @@ class Importer:
     source_layer: str | None = None
     cad_layers: set[str] | None = None
     allow_outside_area: bool = False
+    skip_invalid: bool = False
     user: object = None
     progress: Callable[[int, int], None] | None = None
 
@@ -417,7 +424,7 @@ class Importer:
         """
         started = time.monotonic()
         self.path = Path(self.path)
-        report = ImportReport(source=self.path.name)
+        report = ImportReport(source=self.path.name, skip_invalid=self.skip_invalid)
         if not self.path.is_file():
             raise ImportRefused(f"找不到文件：{self.path}", report)
         suffix = self.path.suffix.lower()
@@ -462,11 +469,15 @@ class Importer:
                                                  source_srs=report.source_srs, user=self.user)
                 yield from self._load(records, model, version, report, total)
                 report.seconds = time.monotonic() - started
-                if report.refused:
-                    first = report.messages[0]
-                    raise ImportRefused(f"有 {report.refused} 条记录无法导入，整个文件未导入（首条：{first}）", report)
+                if report.refused and not self.skip_invalid:
+                    first = next((m for m in report.messages if "已修复" not in m), "见载入报告")
+                    raise ImportRefused(f"有 {report.refused} 条记录无法导入，整个文件未导入（首条：{first}）；"
+                                        "如要导入其余记录，请选“跳过无效记录”", report)
                 if report.imported == 0:
                     raise ImportRefused("文件中没有可导入的要素", report)
+                unmapped = self._unmapped(report)
+                if unmapped:
+                    raise ImportRefused(unmapped, report)
                 self._update_schema()
                 version.finish(report.as_dict())
                 self.layer.refresh_extent()
@@ -482,20 +493,31 @@ class Importer:
         for record in records:
             report.read += 1
             row = self._build(record, writer, report)
-            if row is not None and not report.refused:
+            if row is not None and (self.skip_invalid or not report.refused):
                 batch.append(row)
                 if len(batch) >= BATCH_SIZE:
                     writer.write(batch)
                     batch = []
             if report.read % 500 == 0:
                 yield report.read, total
-        if batch and not report.refused:
+        if batch and (self.skip_invalid or not report.refused):
             writer.write(batch)
         yield report.read, total
 
     def _refuse(self, report: ImportReport, number: int, message: str) -> None:
         report.refused += 1
+        if len(report.refused_rows) < MAX_ROWS and (not report.refused_rows or report.refused_rows[-1] != number):
+            report.refused_rows.append(number)
         report.add(f"第 {number} 条记录：{message}")
+
+    def _unmapped(self, report: ImportReport) -> str:
+        """A file whose fields fill none of the layer's columns would load features with empty codes and names:
+        refused, naming the fields (a CAD drawing has no attribute table, only its CAD layer names: not asked)."""
+        if report.format == "DXF" or not report.fields or any(report.fields.values()):
+            return ""
+        columns = "、".join(f"{label}（{name}）" for name, label in column_labels(self.layer).items())
+        return (f"文件的字段（{'、'.join(list(report.fields)[:20])}）没有一个对应到图层的字段（{columns}），"
+                "导入后编号、名称等都会是空的：请在“字段映射”中指明，如 DKBH=code")
 
     def _build(self, record: Record, writer: RowWriter, report: ImportReport):
         geom = record.geometry
@@ -557,6 +579,8 @@ class Importer:
         failed = False
         for source_name, value in record.attributes.items():
             target = self.field_map.get(source_name) or lower_typed.get(source_name.lower()) or source_name
+            if source_name not in report.fields:
+                report.fields[source_name] = target if target in self.typed else ""
             if target in self.typed:
                 try:
                     values[target] = _convert(value, self.typed[target], self.max_lengths.get(target))
@@ -575,6 +599,87 @@ class Importer:
         schema = [{"name": name, "type": kind.__name__, "label": str(model._meta.get_field(name).verbose_name)}
                   for name, kind in self.typed.items()]
         Layer.objects.filter(pk=self.layer.pk).update(attribute_schema=schema)
+
+
+def column_labels(layer: Layer) -> dict[str, str]:
+    """The layer's typed columns with their Chinese labels: what a file's fields may be mapped to."""
+    model = layer.feature_model
+    return {name: str(model._meta.get_field(name).verbose_name) for name in model.TYPED_FIELDS}
+
+
+def target_of(source_name: str, layer: Layer, field_map: dict[str, str] | None = None) -> str:
+    """The layer column a file field fills ("" when it is kept among the other attributes)."""
+    typed = layer.feature_model.TYPED_FIELDS
+    target = (field_map or {}).get(source_name) or {n.lower(): n for n in typed}.get(source_name.lower(), "")
+    return target if target in typed else ""
+
+
+@dataclass
+class Preview:
+    """What an import would do, read before anything is written: the file's fields, where each goes, the first
+    records as they would be stored, how many records there are."""
+
+    format: str
+    source_layer: str
+    source_srs: str
+    count: int | None
+    fields: list[dict]  # {"name", "target", "label"}
+    rows: list[dict]  # {"number", "values": {column: value}, "attrs": {...}}
+    columns: dict[str, str]
+    refused: str = ""  # why the import would be refused as it stands ("" if it would not be on these grounds)
+
+    @property
+    def mapped(self) -> int:
+        return sum(1 for f in self.fields if f["target"])
+
+
+def preview(path, layer: Layer, *, srs: str | None = None, field_map: dict[str, str] | None = None,
+            source_layer: str | None = None, cad_layers: set[str] | None = None, rows: int = PREVIEW_ROWS) -> Preview:
+    """The mapping of a file onto a layer and its first records, without importing; ImportRefused when the file
+    cannot be read at all."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ImportRefused(f"不支持的文件格式 {suffix or '（无扩展名）'}")
+    report = ImportReport(source=path.name, format=SUFFIXES[suffix])
+    source = None
+    if suffix == ".csv":
+        records = _csv_records(path, report)
+        names: list[str] = []
+        count = None
+        srs_label = srs or ""
+    else:
+        source, ogr_layer = _open_ogr(path, report, source_layer)
+        names = list(ogr_layer.fields)
+        count = len(ogr_layer)
+        found = _identify(ogr_layer.srs) if ogr_layer.srs is not None else None
+        srs_label = srs or (_srs_label(found) if found is not None else "")
+        records = _ogr_records(ogr_layer, cad_layers, report)
+    columns = column_labels(layer)
+    sample = []
+    for record in records:
+        if not names:
+            names = list(record.attributes)
+        values, attrs = {}, {}
+        for name, value in record.attributes.items():
+            target = target_of(name, layer, field_map)
+            if target:
+                values[target] = _value(value)
+            elif value is not None:
+                attrs[name] = _value(value)
+        sample.append({"number": record.number, "values": values, "attrs": attrs})
+        if len(sample) >= rows:
+            break
+    if count is None:  # CSV: count the rest of the rows
+        count = len(sample) + sum(1 for _ in records)
+    del source
+    fields = [{"name": name, "target": target_of(name, layer, field_map),
+               "label": columns.get(target_of(name, layer, field_map), "")} for name in names]
+    refused = ""
+    if report.format != "DXF" and fields and not any(f["target"] for f in fields):
+        refused = "文件的字段没有一个对应到图层的字段：导入将被拒绝，请填写字段映射"
+    return Preview(format=report.format, source_layer=report.source_layer, source_srs=srs_label, count=count,
+                   fields=fields, rows=sample, columns=columns, refused=refused)
 
 
 def import_layer(path, layer: Layer, **options) -> LayerVersion:

@@ -204,7 +204,8 @@ class LayerVersion(models.Model):
         self.feature_count = self.layer.feature_model.objects.filter(version=self).count()
         self.save(update_fields=["report", "feature_count"])
         record("gis.layer_version.load", self, after={"mode": self.mode, "count": self.feature_count,
-                                                      "report": {k: v for k, v in report.items() if k != "messages"}},
+                                                      "report": {k: v for k, v in report.items()
+                                                                 if k not in ("messages", "refused_rows")}},
                summary=f"{self.layer.code} 载入第 {self.number} 版，{self.feature_count} 个要素")
 
 

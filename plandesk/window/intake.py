@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from plandesk.catalog.models import Item, ItemVersion, Requirement
 from plandesk.catalog.schemas import form_errors
+from plandesk.gis.geometry import GeometryError, parse_site
 from plandesk.window import storage
 from plandesk.window.identity import IdentityError, validate_id_number, validate_mobile, validate_uscc
 
@@ -31,10 +32,47 @@ class MaterialState:
               "not_applicable": "不涉及"}
 
 
+# What the intake page calls each field (the API's `field` keys stay as they are; people read these).
+FIELD_LABELS = {
+    "body": "申请", "items": "审批事项",
+    "applicant": "申请人", "applicant.name": "申请单位或申请人姓名", "applicant.credit_code": "统一社会信用代码",
+    "applicant.id_number": "居民身份证号码", "applicant.contact": "联系人", "applicant.phone": "手机号码",
+    "project": "项目", "project.name": "项目名称", "project.address": "项目地址",
+    "project.site": "用地范围（用地红线）", "project.handling_office": "受理机关",
+    "forms": "申请表", "materials": "申请材料", "idempotency_key": "表单编号（防重复提交）",
+    "reason": "不予受理的理由",
+}
+
+
+def field_label(key: str, versions: list[ItemVersion] | None = None) -> str:
+    """The Chinese label of an error's field key: `applicant.credit_code` → 统一社会信用代码,
+    `forms.<item>.<name>` → the form field's title, `materials.<code>` → the material's name."""
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    head, _dot, rest = key.partition(".")
+    versions = versions or []
+    if head == "items":
+        return FIELD_LABELS["items"]
+    if head == "forms" and rest:
+        code, _dot, path = rest.partition(".")
+        version = next((v for v in versions if v.item.code == code), None)
+        form_name = version.name if version else ""
+        if not path:
+            return f"{form_name}申请表" if form_name else FIELD_LABELS["forms"]
+        prop = ((version.form_schema or {}).get("properties") or {}).get(path.split(".")[0]) if version else None
+        title = prop.get("title") if isinstance(prop, dict) else None
+        return str(title) if title else f"{form_name or FIELD_LABELS['forms']}中的一项"
+    if head == "materials" and rest:
+        names = {m["code"]: m["name"] for m in checklist(versions)}
+        return names.get(rest, FIELD_LABELS["materials"])
+    return FIELD_LABELS.get(head, "申请")
+
+
 class IntakeInvalid(Exception):
-    def __init__(self, fields: list[dict]):
+    def __init__(self, fields: list[dict], versions: list[ItemVersion] | None = None):
         self.fields = fields
-        self.message = "申请有误，未受理：" + "；".join(f"{f['field']}：{f['message']}" for f in fields)
+        self.message = "申请有误，未受理：" + "；".join(f"{field_label(f['field'], versions)}：{f['message']}"
+                                                  for f in fields)
         super().__init__(self.message)
 
 
@@ -137,8 +175,6 @@ def _applicant(data, errors: _Errors) -> dict:
 
 
 def _project(data, errors: _Errors):
-    from plandesk.gis.geometry import GeometryError, parse_site
-
     if not isinstance(data, dict):
         errors.add("project", "须填写项目信息")
         return {}, None
@@ -297,7 +333,7 @@ def validate(data: dict, files: dict | None = None, *, now=None, choose_when_spl
     if site is not None and versions and not errors.fields:
         _route(versions, site, data.get("project"), errors, project, choose_when_split)
     if errors.fields:
-        raise IntakeInvalid(errors.fields)
+        raise IntakeInvalid(errors.fields, versions)
     return CleanApplication(versions=versions, applicant=applicant, project=project, site=site, forms=forms,
                             materials=materials, files=checked, idempotency_key=key.strip() if key else None)
 
@@ -368,7 +404,7 @@ def validate_refusal(data: dict) -> CleanRefusal:
     if key is not None and (not isinstance(key, str) or not key.strip() or len(key) > 100):
         errors.add("idempotency_key", "幂等键须为 1–100 个字符的文字")
     if errors.fields:
-        raise IntakeInvalid(errors.fields)
+        raise IntakeInvalid(errors.fields, versions)
     return CleanRefusal(versions=versions, reason=reason, materials=received, idempotency_key=key or None,
                         applicant={"applicant_name": name, "applicant_code": code, "applicant_contact": contact,
                                    "applicant_phone": phone},

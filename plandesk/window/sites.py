@@ -1,13 +1,12 @@
 """A site handed in at the window as a file or a list of coordinates, turned into GeoJSON for `gis.parse_site`.
 
 Accepted: GeoJSON (lon/lat), a zipped Shapefile (its .prj honoured, else the bureau's CRS), a DXF (drawn in the
-bureau's CRS, closed polylines), or a coordinate list in the bureau's CRS ("x,y" per line, metres).
+bureau's CRS, closed polylines), or a coordinate list in the bureau's CRS or in lon/lat, recognised by range.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, LinearRing, LineString, MultiPolygon, Polygon
 
-from plandesk.gis.geometry import GeometryError, to_geojson
+from plandesk.gis.geometry import GeometryError, read_coordinates, to_geojson
 
 MAX_SITE_FILE = 5 * 1024 * 1024
 # A site's Shapefile is a few kilobytes: more than this once unpacked, or packed tighter than this ratio, is a zip bomb
@@ -42,25 +41,9 @@ def _as_geojson(polygons: list[Polygon], srid: int) -> dict:
 
 
 def from_coordinates(text: str) -> dict:
-    """"x,y" lines in the bureau's CRS (metres, easting first); the ring is closed if the last point is not."""
-    points = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        parts = [p for p in re.split(r"[,\s，;；]+", line) if p]
-        if len(parts) < 2:
-            raise GeometryError(f"坐标第 {number} 行“{line}”须为两个数字：X（东坐标）, Y（北坐标）")
-        try:
-            x, y = float(parts[-2]), float(parts[-1])
-        except ValueError as exc:
-            raise GeometryError(f"坐标第 {number} 行“{line}”不是数字") from exc
-        points.append((x, y))
-    if len(points) < 3:
-        raise GeometryError("坐标串至少需要 3 个点")
-    if points[0] != points[-1]:
-        points.append(points[0])
-    return _as_geojson([Polygon(LinearRing(points), srid=settings.PLANDESK_SRID)], settings.PLANDESK_SRID)
+    """A coordinate list (one corner a line, closed or open) in the bureau's CRS or in lon/lat, recognised by range
+    (`gis.geometry.read_coordinates`), as GeoJSON."""
+    return read_coordinates(text).as_geojson()
 
 
 def _polygons_of(geom: GEOSGeometry) -> list[Polygon]:

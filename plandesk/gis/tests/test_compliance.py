@@ -245,7 +245,7 @@ def test_it_agrees_with_shapely_on_momepy_bubenec_plots(db):
     from plandesk.gis.tests.test_import import bubenec_path
 
     layer = Layer.objects.create(code="plots", name="plots", kind=Kind.PARCEL, family=Family.PLANS)
-    import_layer(bubenec_path(), layer, source_layer="plots", allow_outside_area=True)
+    import_layer(bubenec_path(), layer, source_layer="plots", allow_outside_area=True, field_map={"ID": "code"})
     xmin, ymin, xmax, ymax = MultiPolygon(*[g for mp in Parcel.objects.values_list("geom", flat=True) for g in mp],
                                           srid=SRID).extent
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2

@@ -29,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--cad-layer", action="append", default=[], help="DXF：只导入这些 CAD 图层（可重复）")
         parser.add_argument("--allow-outside-area", action="store_true",
                             help="允许坐标超出本局坐标系的适用区域（外来参考数据）")
+        parser.add_argument("--skip-invalid", action="store_true",
+                            help="跳过无法导入的记录，导入其余记录，并在载入报告中列出被拒绝的记录（默认：全部或全不）")
 
-    def handle(self, *args, file, layer, srs, field, mode, source_layer, cad_layer, allow_outside_area, **options):
+    def handle(self, *args, file, layer, srs, field, mode, source_layer, cad_layer, allow_outside_area,
+               skip_invalid=False, **options):
         target = Layer.objects.filter(code=layer).first()
         if target is None:
             codes = "、".join(Layer.objects.values_list("code", flat=True)) or "（无）"
@@ -45,7 +48,7 @@ class Command(BaseCommand):
             version = import_layer(
                 file, target, srs=srs, field_map=field_map, mode=mode or LayerVersion.Mode.REPLACE,
                 source_layer=source_layer, cad_layers=set(cad_layer) or None,
-                allow_outside_area=allow_outside_area, progress=self._progress,
+                allow_outside_area=allow_outside_area, skip_invalid=skip_invalid, progress=self._progress,
             )
         except ImportRefused as refused:
             self._end_progress()
@@ -62,6 +65,8 @@ class Command(BaseCommand):
               f"{report['seconds']:.1f} 秒）"))
         for message in report.get("messages", []):
             self.stdout.write(f"  {message}")
+        if report.get("refused_rows"):
+            self.stdout.write(f"  被拒绝的记录（第几条）：{', '.join(str(n) for n in report['refused_rows'][:200])}")
 
     def _progress(self, done: int, total: int | None) -> None:
         if total:
