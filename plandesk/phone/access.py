@@ -3,10 +3,12 @@
 from plandesk.core.access import PUBLIC, roles
 
 ACCESS = {
-    # The telephone query line: the IVR gateway posts the caller's keys; lookups limited per caller number.
+    # The telephone query line: public to the phone platform only (platform.py: 403 to any other address; the
+    # matrix runs from 127.0.0.1, the default platform address). The office reads the calls at /phone/calls/.
     "phone:entry": PUBLIC,
     "phone:start": PUBLIC,
     "phone:step": PUBLIC,
     "phone:hook": PUBLIC,
+    "phone:other": PUBLIC,  # the platform gets 404, everyone else 403 (platform.py)
     "phone:calls": roles("office_supervisor", posts=("supervisor",)),
 }

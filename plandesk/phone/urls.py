@@ -11,5 +11,6 @@ urlpatterns = [
     path("ivr/start/", views.start, name="start"),
     path("ivr/step/", views.step, name="step"),
     path("ivr/hook/", views.hook, name="hook"),
+    path("ivr/<path:rest>", views.other, name="other"),  # anything else under /ivr/: 403 unless the platform asks
     path("phone/calls/", views.calls, name="calls"),
 ]

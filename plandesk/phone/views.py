@@ -12,7 +12,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -100,6 +100,13 @@ def hook(request):
     turn = dialogue.advance(call, str(payload.get("digits") or ""), str(payload.get("event") or ""),
                             address=client_ip(request))
     return JsonResponse(_json_turn(turn))
+
+
+@csrf_exempt
+@platform_only
+def other(request, rest: str):
+    """No such document: the platform learns that (404), everyone else only that the line is not theirs (403)."""
+    raise Http404("no such phone line document")
 
 
 @login_required

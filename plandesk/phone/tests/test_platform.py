@@ -46,6 +46,13 @@ def test_it_refuses_everyone_but_the_platform(client):
     assert _every_endpoint(client) == [200, 200, 200, 200]  # 127.0.0.1, the default platform address
 
 
+def test_anything_else_under_ivr_is_403_to_others_and_404_to_the_platform(client):
+    for path in ("/ivr/admin/", "/ivr/calls/", "/ivr/hook/extra"):
+        assert client.get(path, REMOTE_ADDR=OUTSIDE).status_code == 403
+        assert client.post(path, {}, REMOTE_ADDR=OUTSIDE).status_code == 403
+        assert client.get(path).status_code == 404
+
+
 def test_it_answers_the_configured_networks_and_the_configured_credentials(client, settings):
     settings.PLANDESK_PHONE_PLATFORM_ADDRESSES = "10.8.0.0/24, 2001:db8::/64"
     assert _every_endpoint(client, REMOTE_ADDR="10.8.0.7") == [200] * 4
