@@ -362,6 +362,7 @@ LOGGING = {
 # from the environment. Only what is set here overrides the app's default; values are parsed by the given type.
 _ENV_OVERRIDES: dict[str, type] = {
     "PLANDESK_MEETING_INTERVAL_DAYS": int, "PLANDESK_MEETING_QUORUM": str, "PLANDESK_PHONE_OPERATOR": str,
+    "PLANDESK_INPUT_MAX_DEPTH": int,
     "PLANDESK_PUBLICITY_ATTACHMENT_MAX_MB": int, "PLANDESK_PUBLICITY_DOCUMENT_MAX_MB": int,
     "PLANDESK_PUBLICITY_NOTICE_DAYS": int, "PLANDESK_PUBLICITY_NOTICE_WORKING_DAYS": bool,
     "PLANDESK_PUBLICITY_OPINIONS_PER_HOUR": int, "PLANDESK_PUBLICITY_PLAN_MIN_DAYS": int,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from plandesk.accounts.models import ApiToken, LoginThrottle, User
+from plandesk.accounts.models import ApiToken, LoginThrottle, SignInAddress, User
 
 
 @admin.register(User)
@@ -17,8 +17,20 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(LoginThrottle)
 class LoginThrottleAdmin(admin.ModelAdmin):
-    list_display = ("username", "failures", "locked_until", "last_failure_at")
+    list_display = ("username", "failures", "locked_until", "last_failure_at", "refused")
     search_fields = ("username",)
+
+
+@admin.register(SignInAddress)
+class SignInAddressAdmin(admin.ModelAdmin):
+    """Failed sign-ins per client address; deleting a row lets that address (e.g. an office's NAT) try again."""
+
+    list_display = ("address", "failures", "window_started_at", "refused")
+    search_fields = ("address",)
+    readonly_fields = ("address", "failures", "window_started_at", "refused")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ApiToken)
