@@ -30,6 +30,13 @@ LAND_USE = {
     "H": _("建设用地"), "E": _("非建设用地"), "E1": _("水域"), "E2": _("农林用地"),
 }
 
+# Extra attributes (kept in a feature's JSON) that the bureau's layers carry, by their words.
+ATTR_LABELS = {
+    "plan": _("所属规划"), "block": _("街坊编号"), "zone": _("分区"), "status": _("状态"), "class": _("用地性质"),
+    "elevation": _("高程（米）"), "investment": _("投资"), "review": _("评审"), "layer": _("图层"),
+}
+LAND_USE_KEYS = ("land_use", "class")
+
 # Properties whose stored value is a code, with the words for each value.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "pipe_kind": {value: label for value, label in Pipeline.PipeKind.choices},
@@ -51,7 +58,7 @@ def land_use_label(code: str | None, name: str | None = None) -> str:
 
 def value_label(name: str, value) -> object:
     """A property's value as a person reads it: words for coded values, the value itself otherwise."""
-    if name == "land_use" and isinstance(value, str) and value:
+    if name in LAND_USE_KEYS and isinstance(value, str) and value:
         words = land_use_label(value)
         return f"{words}（{value}）" if words else value
     words = VALUE_LABELS.get(name, {}).get(value) if isinstance(value, str) else None

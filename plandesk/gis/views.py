@@ -29,7 +29,7 @@ from plandesk.gis.forms import ImportForm
 from plandesk.gis.geometry import GeometryError, parse_site, read_coordinates, transformed
 from plandesk.gis.importer import Importer, ImportRefused
 from plandesk.gis.importer import preview as importer_preview
-from plandesk.gis.models import Access, Kind, Layer
+from plandesk.gis.models import Access, Feature, Kind, Layer
 from plandesk.organization.models import Post
 
 SEARCH_LIMIT = 20
@@ -47,7 +47,8 @@ def _map_layers(request: HttpRequest, public: bool):
 
 
 def _field_labels(model) -> dict[str, str]:
-    names = {name: str(model._meta.get_field(name).verbose_name) for name in model.TYPED_FIELDS}
+    names = {key: str(label) for key, label in labels.ATTR_LABELS.items()}
+    names.update({name: str(model._meta.get_field(name).verbose_name) for name in model.TYPED_FIELDS})
     if "land_use" in names:  # the popup shows the class in words with its code: 二类居住用地（R2）
         names["land_use"] = _("用地性质")
     return names
@@ -57,8 +58,9 @@ def _value_labels(model) -> dict[str, dict[str, str]]:
     """Words for the coded values of the model's columns, for the map's popups (`telecom` → 通信)."""
     found = {name: {k: str(v) for k, v in words.items()} for name, words in labels.VALUE_LABELS.items()
              if name in model.TYPED_FIELDS}
-    if "land_use" in model.TYPED_FIELDS:
-        found["land_use"] = {code: f"{words}（{code}）" for code, words in labels.LAND_USE.items()}
+    for key in labels.LAND_USE_KEYS:
+        if key in model.TYPED_FIELDS or model is Feature:
+            found[key] = {code: f"{words}（{code}）" for code, words in labels.LAND_USE.items()}
     return found
 
 
@@ -226,7 +228,11 @@ def coordinates(request: HttpRequest):
 def catalogue(request: HttpRequest):
     if not is_staff(request.user):
         raise PermissionDenied("仅限本局工作人员")
-    layers = Layer.objects.visible_to(request.user).prefetch_related("versions", "granted_posts")
+    layers = list(Layer.objects.visible_to(request.user).prefetch_related("versions", "granted_posts"))
+    for layer in layers:
+        # What the map and the OGC API serve: every feature in force, whichever version brought it in (an appended
+        # version's own count is only what it added).
+        layer.in_force = layer.features().count()
     return render(request, "gis/catalogue.html", {"layers": layers,
                                                   "perms_import": request.user.has_role(Role.GIS_KEEPER)})
 

@@ -18,7 +18,9 @@
     var rows = Object.keys(props).filter(function (k) {
       return k !== "layer" && k !== "url" && k !== "light" && props[k] !== null && props[k] !== "";
     }).map(function (k) {
-      return "<tr><th>" + escape(spec.labels[k] || k) + "</th><td>" + escape(props[k]) + "</td></tr>";
+      // Words for coded values (通信, not telecom; 二类居住用地（R2）, not R2), from the layer's config.
+      var words = ((spec.values || {})[k] || {})[props[k]];
+      return "<tr><th>" + escape((spec.labels || {})[k] || k) + "</th><td>" + escape(words || props[k]) + "</td></tr>";
     });
     var link = props.url && props.url.charAt(0) === "/" ?
       '<p><a href="' + escape(props.url) + '">打开案件</a></p>' : "";
