@@ -70,3 +70,15 @@ def test_the_labels_cover_the_api_keys(bureau):
     assert field_label("materials.application_form", versions).startswith("申请表")
     assert field_label("materials.nonsense", versions) == "申请材料"
     assert field_label("items.0") == "审批事项"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_case_page_shows_the_site_on_the_shared_map_and_materials_by_name(bureau):
+    client = _client(bureau["intake"])
+    assert client.post("/window/intake/?item=land_use_permit", _form()).status_code == 302
+    case = Case.objects.get()
+    html = client.get(f"/window/cases/{case.number}/").content.decode()
+    site = re.search(r'<section class="card" id="case-site">(.*?)</section>', html, re.S).group(1)
+    assert 'class="site-map"' in site and 'id="site-undo"' not in site  # shown, not drawn on
+    assert '&quot;editable&quot;: false' in site and "MultiPolygon" in site
+    assert "申请表（加盖申请单位公章） · form.pdf" in html and "application_form ·" not in html

@@ -81,7 +81,8 @@ def test_it_draws_the_site_on_the_bureaus_layers_and_warns_of_a_declared_area_th
     drawn = _area(page)
     assert "亩" in page.locator("#site-area").inner_text()
     assert page.locator(".site-parcel").count() >= 1
-    assert re.search(r"JA\d{4}-\d .+用地（[A-Z]\d*）", page.locator(".site-parcel").first.inner_text())
+    first = page.locator(".site-parcel").first.inner_text()
+    assert re.search(r"JA\d{4}-\d \S+（[A-Z]\d*）：重叠 [\d,]+ 平方米，占用地的 \d+%", first)
     warning = page.locator("#site-area-warning")
     assert warning.is_visible() and "10,000 平方米" in warning.inner_text() and "5%" in warning.inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)

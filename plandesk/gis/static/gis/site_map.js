@@ -26,6 +26,11 @@
     return Number(value).toLocaleString("zh-CN", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   }
 
+  // Parcels coloured by their land-use class, in the colours planning maps use (GB 50137's major classes), so the
+  // background reads as a plan: yellow housing, red commerce, green parks...
+  var LAND_USE_COLOURS = { R: "#f0d060", A: "#e994b4", B: "#e5604f", M: "#b8865a", W: "#a58fc8", S: "#b0b0b0",
+                           U: "#5f9fd6", G: "#6cbf6c", H: "#c9a27a", E: "#9ccbe0" };
+
   function baseLayers(map, el, config) {
     var groups = [];
     var control = {};
@@ -33,9 +38,11 @@
       var style = spec.style || {};
       var group = L.geoJSON(null, {
         interactive: false,  // clicks go through to the drawing
-        style: function () {
-          return { color: style.color || "#555", weight: style.weight || 1, fillOpacity: style.fill || 0.15,
-                   className: "gis-layer-" + spec.code };
+        style: function (feature) {
+          var use = ((feature.properties || {}).land_use || "").charAt(0).toUpperCase();
+          var fill = LAND_USE_COLOURS[use];
+          return { color: style.color || "#555", weight: style.weight || 1, fillColor: fill || style.color || "#555",
+                   fillOpacity: fill ? 0.35 : (style.fill || 0.15), className: "gis-layer-" + spec.code };
         },
         pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 3, interactive: false }); }
       });
@@ -100,7 +107,7 @@
     function drawShape() {
       if (shape) { map.removeLayer(shape); shape = null; }
       if (vertices.length >= 3) {
-        shape = L.polygon(vertices, { color: "#c00", weight: 2, fillOpacity: 0.15, dashArray: closed ? null : "5 4",
+        shape = L.polygon(vertices, { color: "#c00", weight: 3, fillOpacity: 0.2, dashArray: closed ? null : "5 4",
                                       interactive: false, className: "site-shape" });
       } else if (vertices.length) {
         shape = L.polyline(vertices, { color: "#c00", weight: 2, dashArray: "5 4", interactive: false });
@@ -188,11 +195,18 @@
           var item = document.createElement("li");
           item.className = "site-parcel";
           item.textContent = p.code + " " + (p.land_use_label || p.land_use || "") +
-            (p.land_use ? "（" + p.land_use + "）" : "") + "，占用 " + number(p.overlap_m2, 0) + " 平方米（" +
-            Math.round(p.share * 100) + "%）";
+            (p.land_use ? "（" + p.land_use + "）" : "") + "：重叠 " + number(p.overlap_m2, 0) + " 平方米，占用地的 " +
+            Math.round(p.share * 100) + "%";
           list.appendChild(item);
         });
         parcelList.appendChild(list);
+        var covered = data.parcels.reduce(function (sum, p) { return sum + p.share; }, 0);
+        if (!data.more_parcels && covered < 0.99) {
+          var rest = document.createElement("p");
+          rest.className = "hint site-outside";
+          rest.textContent = "其余 " + Math.round((1 - covered) * 100) + "% 不在控规地块内（道路红线或未编制控规的用地）。";
+          parcelList.appendChild(rest);
+        }
       } else {
         parcelList.textContent = "用地范围内没有控规地块。";
       }
