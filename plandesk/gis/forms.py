@@ -5,10 +5,15 @@ from plandesk.gis.importer import SUFFIXES
 from plandesk.gis.models import Layer, LayerVersion
 
 
+class LayerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Layer) -> str:
+        return f"{obj.name}（{obj.get_kind_display()}）"
+
+
 class ImportForm(forms.Form):
     """The GIS keeper's upload: the same choices as `plandesk import-layer`."""
 
-    layer = forms.ModelChoiceField(Layer.objects.filter(is_active=True), label=_("图层"), to_field_name="code")
+    layer = LayerChoiceField(Layer.objects.filter(is_active=True), label=_("图层"), to_field_name="code")
     file = forms.FileField(label=_("文件"), required=False,
                            help_text=_("GeoPackage、压缩的 Shapefile（.zip）、GeoJSON、DXF、带 WKT 列的 CSV"))
     # A file already sent for the mapping preview, kept on the server under this name (see views.upload).

@@ -32,3 +32,19 @@ def test_the_pages_speak_english(english):
     text = bad.content.decode()
     assert bad.status_code == 400 and "Minimum area must be a number" in text
     assert "Exclude parcels within pipeline safety distances" in text
+
+
+def test_the_import_page_and_the_words_for_codes_speak_english(client, layers):
+    from plandesk.accounts.models import Role
+    from plandesk.conftest import make_user
+    from plandesk.gis.labels import land_use_label
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(make_user("keeper", Role.GIS_KEEPER))
+    try:
+        page = client.get("/gis/layers/import/").content.decode()
+        assert "Preview the field mapping" in page and "Skip invalid records" in page
+        with translation.override("en"):
+            assert land_use_label("R2") == "Residential, class 2"
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
