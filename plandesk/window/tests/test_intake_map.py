@@ -98,6 +98,21 @@ def test_it_draws_the_site_on_the_bureaus_layers_and_warns_of_a_declared_area_th
     _summarized(page)
     larger = _area(page)
     assert larger > drawn
+    # A corner added by dragging an edge's middle mark, deleted again by a right click, and both steps undone.
+    vertices = page.locator("#site-map .site-vertex")
+    middle = page.locator("#site-map .site-midpoint").first.bounding_box()
+    page.mouse.move(middle["x"] + 5, middle["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(middle["x"] + 5, middle["y"] - 25, steps=5)
+    page.mouse.up()
+    assert vertices.count() == 5
+    vertices.nth(1).click(button="right")
+    assert vertices.count() == 4
+    page.get_by_role("button", name="撤销").click()
+    page.get_by_role("button", name="撤销").click()
+    assert vertices.count() == 4
+    _summarized(page)
+    assert _area(page) == larger
 
     # The declared area corrected to what was drawn: the warning goes.
     page.locator('[name="f.land_use_permit.land_area_m2"]').fill(str(round(larger)))
@@ -115,3 +130,36 @@ def test_it_draws_the_site_on_the_bureaus_layers_and_warns_of_a_declared_area_th
     case = Case.objects.get()
     assert abs(case.site.area - larger) / larger < 0.001
     assert [url for url in missing if "favicon" in url] == []
+
+
+def test_it_snaps_corners_to_parcel_corners_so_a_site_drawn_on_a_parcel_is_that_parcel(live_server, page, bureau):
+    from plandesk.gis import demo as gis_demo
+
+    gis_demo.load(io.StringIO())
+    _sign_in(page, live_server, bureau["intake"])
+    page.goto(f"{live_server.url}/window/intake/?item=land_use_permit")
+    page.wait_for_selector("#site-map[data-loaded_regulatory_parcels]:not([data-loaded_regulatory_parcels='0'])",
+                           state="attached")
+    site_map = page.locator("#site-map")
+    site_map.scroll_into_view_if_needed()
+    frame = site_map.bounding_box()
+    # A parcel whose top corners are in view; a triangle of its top corners and a point of its left edge, each
+    # clicked 4 px outside it (in the road or the gap between parcels).
+    parcels = page.locator("#site-map path.gis-layer-regulatory-parcels")
+    box = next(b for b in (parcels.nth(i).bounding_box() for i in range(parcels.count()))
+               if b["x"] > frame["x"] + 20 and b["x"] + b["width"] < frame["x"] + frame["width"] - 20
+               and frame["y"] + 20 < b["y"] < frame["y"] + frame["height"] - 140)
+    corners = [(box["x"] - 4, box["y"] - 4), (box["x"] + box["width"] + 4, box["y"] - 4),
+               (box["x"] - 4, box["y"] + 100)]
+    page.locator("#site-snap").uncheck()
+    for x, y in corners:
+        page.mouse.click(x, y)
+    _summarized(page)
+    assert page.locator(".site-outside").count() == 1  # unsnapped, part of the triangle is road
+    page.get_by_role("button", name="清除").click()
+    page.locator("#site-snap").check()
+    for x, y in corners:
+        page.mouse.click(x, y)
+    _summarized(page)
+    assert page.locator(".site-parcel").count() == 1 and "占用地的 100%" in page.locator(".site-parcel").inner_text()
+    assert page.locator(".site-outside").count() == 0

@@ -52,6 +52,7 @@
       if (spec.on !== false) { group.addTo(map); }
     });
     if (groups.length) { L.control.layers(null, control, { collapsed: true }).addTo(map); }
+    map.baseGroups = groups;
     var pending = {};
     function load(group) {
       if (!map.hasLayer(group)) { return; }
@@ -90,6 +91,33 @@
     L.control.scale({ imperial: false }).addTo(map);
     baseLayers(map, el, config);
 
+    // Snapping: a corner put within SNAP_PX of a parcel's (or building's) corner goes onto it, else onto the nearest
+    // point of its edge, so that a site drawn along a parcel boundary shares it instead of leaving slivers.
+    var SNAP_PX = 10;
+    var snapBox = find(".site-snap");
+    function snapped(latlng) {
+      if (!snapBox || !snapBox.checked) { return latlng; }
+      var p = map.latLngToContainerPoint(latlng), view = map.getBounds().pad(0.1);
+      var best = null, bestVertex = null, bestDistance = SNAP_PX, bestVertexDistance = SNAP_PX;
+      (map.baseGroups || []).forEach(function (group) {
+        if (!map.hasLayer(group)) { return; }
+        group.eachLayer(function (shape) {
+          if (!(shape instanceof L.Polygon) || !view.intersects(shape.getBounds())) { return; }
+          var rings = shape.getLatLngs();
+          (Array.isArray(rings[0][0]) ? [].concat.apply([], rings) : rings).forEach(function (ring) {
+            for (var i = 0; i < ring.length; i++) {
+              var a = map.latLngToContainerPoint(ring[i]), b = map.latLngToContainerPoint(ring[(i + 1) % ring.length]);
+              var d = p.distanceTo(a);
+              if (d < bestVertexDistance) { bestVertexDistance = d; bestVertex = ring[i]; }
+              var on = L.LineUtil.closestPointOnSegment(p, a, b), e = p.distanceTo(on);
+              if (e < bestDistance) { bestDistance = e; best = map.containerPointToLatLng(on); }
+            }
+          });
+        });
+      });
+      return bestVertex || best || latlng;
+    }
+
     var vertices = [], closed = false, history = [];
     var shape = null, handles = L.layerGroup().addTo(map);
     var vertexIcon = L.divIcon({ className: "site-vertex", iconSize: [12, 12] });
@@ -121,7 +149,7 @@
         var marker = L.marker(p, { icon: vertexIcon, draggable: true, keyboard: false, title: "拐点 " + (i + 1) });
         marker.on("dragstart", snapshot);
         marker.on("drag", function (e) { vertices[i] = e.target.getLatLng(); drawShape(); });
-        marker.on("dragend", function () { changed(); });
+        marker.on("dragend", function (e) { vertices[i] = snapped(e.target.getLatLng()); changed(); });
         marker.on("click", function (e) {
           L.DomEvent.stop(e);
           if (i === 0 && !closed && vertices.length >= 3) { snapshot(); closed = true; changed(); }
@@ -144,7 +172,7 @@
                                 { icon: middleIcon, draggable: true, keyboard: false, title: "拖动以增加拐点" });
           middle.on("dragstart", function () { snapshot(); vertices.splice(k + 1, 0, middle.getLatLng()); });
           middle.on("drag", function (e) { vertices[k + 1] = e.target.getLatLng(); drawShape(); });
-          middle.on("dragend", function () { changed(); });
+          middle.on("dragend", function (e) { vertices[k + 1] = snapped(e.target.getLatLng()); changed(); });
           middle.on("click", function (e) { L.DomEvent.stop(e); });
           handles.addLayer(middle);
         })(k);
@@ -246,7 +274,7 @@
       map.on("click", function (e) {
         if (closed) { return; }
         snapshot();
-        vertices.push(e.latlng);
+        vertices.push(snapped(e.latlng));
         changed();
       });
       find(".site-finish").addEventListener("click", function () {
