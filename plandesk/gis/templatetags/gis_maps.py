@@ -1,5 +1,6 @@
 """`{% load gis_maps %}{% site_map %}`: the site-drawing map as one include, for any page that takes or shows a site
-(the intake window, the case workspace, the online applicant)."""
+(the intake window, the case workspace, the online applicant); and words for gis codes (`layer_name`,
+`land_use_words`) for pages of the apps above that show what gis returned."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 
 from plandesk.gis.geometry import WGS84, transformed
+from plandesk.gis.labels import value_label
+from plandesk.gis.models import Layer
 from plandesk.gis.views import drawing_config
 
 register = template.Library()
@@ -34,3 +37,20 @@ def coordinate_example() -> str:
     """A two-point example of a coordinate list in the bureau's CRS, near the map's centre (east, north)."""
     centre = transformed(Point(114.30, 30.60, srid=WGS84), settings.PLANDESK_SRID)
     return f"{centre.x:.2f},{centre.y:.2f}"
+
+
+@register.filter
+def layer_name(code: str) -> str:
+    """A layer by its catalogue name (道路红线), not its code (road-red-lines): `{{ c.layer|layer_name }}`."""
+    return _layer_names().get(code, code)
+
+
+@register.filter
+def land_use_words(code: str) -> str:
+    """A land-use code in words with the code beside it: 二类居住用地（R2）; the code itself when unknown."""
+    return value_label("land_use", code)
+
+
+def _layer_names() -> dict[str, str]:
+    # One small query per page render at most: the catalogue has a handful of layers.
+    return dict(Layer.objects.values_list("code", "name"))

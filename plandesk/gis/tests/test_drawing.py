@@ -115,3 +115,9 @@ def test_the_include_gives_public_pages_public_base_layers_only(filled, member):
                        .split('data-config="')[1].split('"')[0].replace("&quot;", '"'))
     assert "buildings" in [layer["code"] for layer in staff["layers"]]
     assert 'name="site_geojson"' in Template('{% load gis_maps %}{% site_map %}').render(Context({"request": request}))
+
+
+def test_the_filters_give_words_for_layer_and_land_use_codes(layers):
+    html = Template("{% load gis_maps %}{{ 'roads'|layer_name }} · {{ 'R2'|land_use_words }} · {{ 'zz'|layer_name }}"
+                    ).render(Context({}))
+    assert html == "道路红线 · 二类居住用地（R2） · zz"
