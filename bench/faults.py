@@ -386,10 +386,11 @@ def check(facts_file: str) -> dict:
 
     from plandesk.audit.models import Event
     from plandesk.audit.services import verify_chain
-    from plandesk.cases.models import Case, CaseNumberCounter
+    from plandesk.cases.models import Case
+    from plandesk.core.models import Counter as NumberCounter
     from plandesk.notifications.models import Notification, Status
     from plandesk.workflow import engine
-    from plandesk.workflow import services as workflow
+    from plandesk.workflow import runtime as workflow
     from plandesk.workflow.models import ProcessInstance, Task, TaskState
 
     facts = json.loads(Path(facts_file).read_text())
@@ -414,26 +415,28 @@ def check(facts_file: str) -> dict:
         open_rows = set(Task.objects.filter(instance=instance, state=TaskState.OPEN).values_list("spiff_id", flat=True))
         if ready != open_rows:
             problems.append(f"instance {instance.pk}: engine ready {sorted(ready)} ≠ open rows {sorted(open_rows)}")
-    for counter in CaseNumberCounter.objects.all():
+    for counter in NumberCounter.objects.filter(scope__startswith="cases.number:"):
         checked["case numbers gap-free (years)"] += 1
-        numbers = sorted(Case.objects.filter(number__startswith=str(counter.year)).values_list("number", flat=True))
-        expected = [f"{counter.year}{i:06d}" for i in range(1, counter.last + 1)]
+        year = counter.scope.rsplit(":", 1)[1]
+        numbers = sorted(Case.objects.filter(number__startswith=year).values_list("number", flat=True))
+        expected = [f"{year}{i:06d}" for i in range(1, counter.last + 1)]
         if numbers != expected:
             missing = sorted(set(expected) - set(numbers))[:10]
-            problems.append(f"case numbers {counter.year}: {len(numbers)} cases, counter {counter.last}, "
+            problems.append(f"case numbers {year}: {len(numbers)} cases, counter {counter.last}, "
                             f"missing {missing}")
     try:
-        from plandesk.certificates.models import Certificate, NumberCounter
+        from plandesk.certificates.models import Certificate
 
         certificate_numbers = list(Certificate.objects.exclude(number="").values_list("number", flat=True))
         checked["certificate numbers unique"] += 1
         checked["certificates issued"] += len(certificate_numbers)
         if len(certificate_numbers) != len(set(certificate_numbers)):
             problems.append("duplicate certificate numbers")
-        for counter in NumberCounter.objects.all():
+        for counter in NumberCounter.objects.filter(scope__startswith="certificates.number:"):
             checked["certificate numbers gap-free (type, office, year)"] += 1
-            used = sorted(Certificate.objects.filter(type_id=counter.type_id, office_id=counter.office_id,
-                                                     year=counter.year).exclude(number="")
+            type_id, office_id, year = counter.scope.split(":")[1:]
+            used = sorted(Certificate.objects.filter(type_id=type_id, office_id=office_id,
+                                                     year=year).exclude(number="")
                           .values_list("sequence", flat=True))
             if used != list(range(1, counter.last + 1)):
                 problems.append(f"certificate numbers {counter}: sequences {used[:10]}…, counter {counter.last}")

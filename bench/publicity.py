@@ -26,8 +26,9 @@ import django
 
 django.setup()
 
+from plandesk.core.models import Quota  # noqa: E402
 from plandesk.publicity import rules  # noqa: E402
-from plandesk.publicity.models import ClientQuota, Opinion, Publicity  # noqa: E402
+from plandesk.publicity.models import Opinion, Publicity  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8712"))
 N = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -59,7 +60,7 @@ def main() -> None:
     publicity = Publicity.objects.current().first()
     if publicity is None:
         sys.exit("no running publicity: load the demo first (plandesk demo)")
-    ClientQuota.objects.filter(key="opinion:127.0.0.1").delete()
+    Quota.objects.filter(key="publicity.opinion:127.0.0.1").delete()
     before = set(Opinion.objects.values_list("pk", flat=True))
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "plandesk.wsgi", "-w", "4", "-b", f"127.0.0.1:{PORT}",

@@ -64,10 +64,10 @@ from plandesk.accounts.models import User  # noqa: E402
 from plandesk.cases.models import Case  # noqa: E402
 from plandesk.catalog.models import Category, Item, ItemVersion  # noqa: E402
 from plandesk.organization.models import Post, Unit  # noqa: E402
-from plandesk.workflow import engine, services  # noqa: E402
+from plandesk.workflow import engine, runtime, services  # noqa: E402
 from plandesk.workflow.models import ProcessInstance, Task, TaskState  # noqa: E402
 
-services.ENGINE_CACHE = not args.no_cache
+runtime.ENGINE_CACHE = not args.no_cache
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # people set-up only
 # The certificate step ends here without a person preparing and a second one checking the documents (the system
 # drafts them at issue, in the last completion's transaction): the benchmark times the workflow, not the paperwork.
@@ -163,6 +163,11 @@ if args.breakdown:
 
     current: dict[str, float] = {}
 
+    from plandesk.workflow import clock, definitions, hooks, meetings, permissions, sweeps, tasks
+
+    # The workflow's modules import each other's functions by name: wrap a function in every module holding it.
+    holders = [services, definitions, runtime, permissions, meetings, tasks, clock, sweeps]
+
     def timed(owner, name: str, label: str) -> None:
         inner = getattr(owner, name)
 
@@ -173,19 +178,21 @@ if args.breakdown:
                 return inner(*a, **kw)
             finally:
                 current[label] = current.get(label, 0.0) + time.process_time() - started
-        setattr(owner, name, wrapper)
+        for module in [owner, *holders] if owner is not engine else [owner]:
+            if getattr(module, name, None) is inner:
+                setattr(module, name, wrapper)
 
-    for owner, name in [(services, "get_task_for"), (services, "_load_task"), (services, "_validate_form"),
-                        (services, "_lock_instance"), (services, "_load"), (engine, "run_user_task"),
-                        (services, "_sync"), (services, "_resolve_post"), (services, "_deadlines"),
-                        (services, "_write_events"), (engine, "dumps_run"), (services, "_save"), (services, "_audit"),
-                        (rawsql, "insert"), (services, "_outcome"), (services, "_complete"),
-                        (services, "meeting_task"), (services, "_remember")]:
+    for name in ["get_task_for", "_load_task", "_validate_form", "_lock_instance", "_load", "_sync", "_resolve_post",
+                 "_deadlines", "_write_events", "_save", "_outcome", "_complete", "meeting_task", "_remember"]:
+        owner = next(module for module in holders[1:] if name in vars(module))
         timed(owner, name, f"{owner.__name__.rsplit('.', 1)[-1]}.{name}")
+    timed(engine, "run_user_task", "engine.run_user_task")
+    timed(engine, "dumps_run", "engine.dumps_run")
+    timed(rawsql, "insert", "sql.insert")
     from django.db import connections
 
     timed(connections["default"], "commit", "transaction commit")
-    checks = list(services.COMPLETION_CHECKS)  # other apps' checks, timed one by one
+    checks = list(hooks.completion_checks())  # other apps' checks, timed one by one
 
     def run_checks(task):
         for check in checks:
@@ -193,7 +200,7 @@ if args.breakdown:
             check(task)
             label = f"check {check.__module__.split('.')[1]}"
             current[label] = current.get(label, 0.0) + time.process_time() - started
-    services.COMPLETION_CHECKS[:] = [run_checks]
+    hooks.completion_checks = lambda: [run_checks]
 profiler = None
 if args.profile:
     import cProfile

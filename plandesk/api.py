@@ -14,7 +14,8 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from plandesk.accounts.auth import bearer
-from plandesk.core.api_errors import ApiError, error_response
+from plandesk.core.api_errors import error_response, refusal_response
+from plandesk.core.refusals import Refusal
 from plandesk.core.registry import app_modules
 
 
@@ -47,9 +48,10 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(ApiError)
-def _api_error(request: HttpRequest, exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message, **exc.extra)
+@api.exception_handler(Refusal)
+def _refusal(request: HttpRequest, exc: Refusal):
+    """Every refusal of the house (ApiError and the apps' own), whatever operation raised it: the one handler."""
+    return refusal_response(exc)
 
 
 @api.exception_handler(AuthenticationError)

@@ -13,16 +13,12 @@ from plandesk.accounts.auth import bearer
 from plandesk.appointments import services
 from plandesk.appointments.models import InvalidTransition
 from plandesk.appointments.rules import DESK_ROLES
-from plandesk.audit.context import client_ip
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
+from plandesk.core.context import client_ip
 
 router = Router(tags=["预约接待 appointments"])
 PREFIX = "/appointments"
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class SlotOut(Schema):
@@ -64,10 +60,6 @@ class CancelledOut(Schema):
     card_number: str
     status: str
 
-
-def _raise(exc: services.BookingError):
-    extra = {"field": exc.field} if exc.field else {}
-    raise ApiError(exc.status, exc.code, exc.message, **extra) from None
 
 
 @router.get("/slots", response={200: list[SlotOut], 400: ErrorOut}, auth=None)
@@ -113,20 +105,14 @@ def book(request, payload: BookIn):
         staff = _desk_user(request)
         if staff is None:
             raise ApiError(403, "forbidden", "代为预约须由预约窗口工作人员使用其令牌办理")
-    try:
-        appointment = services.book(payload.slot_id, applicant, channel=payload.channel, booked_by=staff,
-                                    ip=client_ip(request))
-    except services.BookingError as exc:
-        _raise(exc)
+    appointment = services.book(payload.slot_id, applicant, channel=payload.channel, booked_by=staff,
+                                ip=client_ip(request))
     return Status(201, {"card_number": appointment.card_number, "starts_at": localtime(appointment.slot.starts_at),
                  "place": appointment.slot.place.name})
 
 
 def _find(request, card_number: str, phone: str, kind: str):
-    try:
-        services.throttle(client_ip(request), kind)
-    except services.BookingError as exc:
-        _raise(exc)
+    services.throttle(client_ip(request), kind)
     appointment = services.find(card_number, phone)
     if appointment is None:
         raise ApiError(404, "not_found", "预约卡号或手机号码不正确")
@@ -152,8 +138,6 @@ def move(request, card_number: str, payload: MoveIn):
     appointment = _find(request, card_number, payload.phone, "move")
     try:
         services.move(appointment, payload.slot_id, ip=client_ip(request))
-    except services.BookingError as exc:
-        _raise(exc)
     except InvalidTransition as exc:
         raise ApiError(409, "not_movable", exc.message) from None
     return {"card_number": appointment.card_number, "starts_at": localtime(appointment.slot.starts_at),

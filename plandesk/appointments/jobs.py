@@ -1,4 +1,5 @@
-"""Worker jobs: the reminder the working day before, no-shows after the slot, and forgetting old attempts."""
+"""Worker jobs: the reminder the working day before and no-shows after the slot (old rate-limit windows are
+forgotten by core's job, see core/limits.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.utils import timezone
 
 from plandesk.appointments.models import Appointment, InvalidTransition
 from plandesk.appointments.rules import rule
-from plandesk.appointments.services import prune_attempts
 from plandesk.workdays.calendar import add_working_days
 
 
@@ -60,4 +60,4 @@ def _bureau() -> str:
     return settings.PLANDESK_BUREAU_NAME
 
 
-JOBS = [send_reminders, mark_no_shows, prune_attempts]
+JOBS = [send_reminders, mark_no_shows]

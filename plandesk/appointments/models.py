@@ -266,17 +266,3 @@ class InvalidTransition(Exception):
     def __init__(self, current: str, target: str, message: str = ""):
         super().__init__(message or f"{current} → {target}")
         self.message = message or "预约当前状态不允许此操作"
-
-
-class BookingAttempt(models.Model):
-    """One booking, cancel or lookup attempt from a client address: the rate limit counts these."""
-
-    ip = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20)
-
-    class Meta:
-        indexes = [models.Index(fields=["ip", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.ip} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -10,17 +10,21 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from plandesk.appointments.models import Appointment, BlockedPeriod, BookingAttempt, ReceptionHours, Slot
+from plandesk.appointments.models import Appointment, BlockedPeriod, ReceptionHours, Slot
 from plandesk.appointments.rules import rule
 from plandesk.audit.services import record
+from plandesk.core.limits import Policy
+from plandesk.core.refusals import Refusal
 from plandesk.window.identity import IdentityError, validate_mobile
 from plandesk.workdays.calendar import is_working_day
 
 
-class BookingError(Exception):
+class BookingError(Refusal):
+    """A refused booking (one refusal type for the house: plandesk/core/refusals.py); `field` names the form field."""
+
     def __init__(self, status: int, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
+        super().__init__(message, status=status, code=code, **({"field": field} if field else {}))
+        self.field = field
 
 
 # --- slots ---------------------------------------------------------------------------------------------------
@@ -82,20 +86,14 @@ def is_free(slot: Slot, now: datetime | None = None) -> bool:
 
 # --- rate limits -----------------------------------------------------------------------------------------------
 
+# Booking, cancel, move and look-up attempts per client address and hour, whatever their kind.
+ATTEMPTS = Policy("appointments.attempt", limit=lambda: rule("ATTEMPTS_PER_HOUR"))
+
+
 def throttle(ip: str | None, kind: str) -> None:
-    """Count an attempt from this client address; refuse (429) once the hourly allowance is spent."""
-    if not ip:
-        return
-    since = timezone.now() - timedelta(hours=1)
-    if BookingAttempt.objects.filter(ip=ip, at__gte=since).count() >= rule("ATTEMPTS_PER_HOUR"):
+    """Count an attempt (of any `kind`) from this client address; refuse (429) once the hourly allowance is spent."""
+    if not ATTEMPTS.take(ip):
         raise BookingError(429, "too_many_attempts", "操作过于频繁，请一小时后再试")
-    BookingAttempt.objects.create(ip=ip, kind=kind)
-
-
-def prune_attempts() -> int:
-    """Worker job: forget attempts older than a day."""
-    deleted, _ = BookingAttempt.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
-    return deleted
 
 
 # --- booking ---------------------------------------------------------------------------------------------------

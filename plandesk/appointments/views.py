@@ -18,7 +18,7 @@ from plandesk.appointments.forms import BookingForm, FindForm, OutcomeForm, Staf
 from plandesk.appointments.models import Appointment, InvalidTransition, Slot
 from plandesk.appointments.pdf import card_pdf
 from plandesk.appointments.rules import DESK_ROLES
-from plandesk.audit.context import client_ip
+from plandesk.core.context import client_ip
 from plandesk.workdays.calendar import add_working_days, is_working_day
 
 SESSION_KEY = "appointment_cards"

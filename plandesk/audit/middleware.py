@@ -1,4 +1,4 @@
-from plandesk.audit.context import Actor, _current, client_ip
+from plandesk.core.context import Actor, _current, client_ip
 
 
 class AuditContextMiddleware:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils import timezone
 
-from plandesk.audit.context import current_actor
 from plandesk.audit.models import GENESIS_HASH, ChainHead, Event
 from plandesk.core import sql
+from plandesk.core.context import current_actor
 
 
 def _object_ref(obj) -> tuple[str, str]:

@@ -1,10 +1,11 @@
-"""Changes made in the Django admin land in the audit chain too."""
+"""Changes made in the Django admin, and an administrator's second factor, land in the audit chain too."""
 
 from django.contrib.admin.models import LogEntry
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from plandesk.audit.services import record
+from plandesk.core.signals import second_factor_verified
 
 _ACTIONS = {1: "admin.add", 2: "admin.change", 3: "admin.delete"}
 
@@ -22,3 +23,8 @@ def _admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> None:
         after={"change": instance.change_message} if instance.change_message else None,
         actor=instance.user,
     )
+
+
+@receiver(second_factor_verified, dispatch_uid="audit.second_factor_verified")
+def _second_factor(sender, user, **kwargs) -> None:
+    record("accounts.otp_verified", user, summary="管理员动态口令验证通过")

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.gis.db import models
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.audit.services import record
+from plandesk.core import counters
+from plandesk.core.signals import case_paused, case_ready
 
 
 class CaseError(Exception):
@@ -63,20 +64,10 @@ def query_password_digest(raw: str, salt: str | None = None) -> str:
     return f"{QUERY_HASH_PREFIX}{salt}${digest}"
 
 
-class CaseNumberCounter(models.Model):
-    """One row per year: the last case number handed out. Case numbers are digits only (phone keypads)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    @classmethod
-    def next_number(cls, on: datetime | None = None) -> str:
-        year = timezone.localdate(on or timezone.now()).year
-        with transaction.atomic():
-            cls.objects.get_or_create(year=year)
-            cls.objects.filter(year=year).update(last=F("last") + 1)
-            last = cls.objects.get(year=year).last
-        return f"{year}{last:06d}"
+def _next_case_number(on: datetime | None = None) -> str:
+    """The year's next case number (digits only: phone keypads), gap-free (core.counters)."""
+    year = timezone.localdate(on or timezone.now()).year
+    return f"{year}{counters.next_value(f'cases.number:{year}'):06d}"
 
 
 class CaseQuerySet(models.QuerySet):
@@ -141,7 +132,7 @@ class Case(models.Model):
         versions = list(item_versions)
         if not versions:
             raise CaseError("至少须申请一个事项")
-        case = cls(number=CaseNumberCounter.next_number(received_at), handling_office=handling_office,
+        case = cls(number=_next_case_number(received_at), handling_office=handling_office,
                    received_at=received_at, received_by=actor, status_changed_at=received_at,
                    promised_days=max(v.promised_days for v in versions), **fields)
         if password:
@@ -244,8 +235,10 @@ class Case(models.Model):
             self._transition((CaseStatus.IN_PROGRESS,), CaseStatus.PAUSED, "case.paused", actor=actor,
                              reason=note or PauseReason(reason).label, kind=CaseEvent.Kind.PAUSED,
                              summary=f"暂停计时：{PauseReason(reason).label}")
-            return CasePause.objects.create(case=self, reason=reason, note=note[:300],
-                                            started_at=self.status_changed_at, started_by=actor)
+            pause = CasePause.objects.create(case=self, reason=reason, note=note[:300],
+                                             started_at=self.status_changed_at, started_by=actor)
+            case_paused.send(sender=Case, case=self, pause=pause)
+            return pause
 
     def resume(self, *, actor=None, note: str = "") -> CasePause:
         """Start the clock again; the promised deadline moves later by the paused working days."""
@@ -267,6 +260,7 @@ class Case(models.Model):
         self._transition((CaseStatus.IN_PROGRESS,), CaseStatus.READY_FOR_PICKUP, "case.ready_for_pickup",
                          actor=actor, reason=str(label), kind=CaseEvent.Kind.READY, summary="办结，送出件窗口",
                          stamp="ready_at", also={"outcome": outcome})
+        case_ready.send(sender=Case, case=self)
 
     def close(self, *, actor=None, note: str = "") -> None:
         """The result has been handed over (取件): the case is closed."""

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Router, Schema
 
 from plandesk.catalog.models import Item, ItemVersion
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 
 router = Router(tags=["审批事项 catalogue"])
 
@@ -30,10 +30,6 @@ class ItemOut(Schema):
 class ItemDetailOut(ItemOut):
     form_schema: dict[str, Any]
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 def _item_out(item: Item) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from plandesk.catalog.models import Item, ItemVersion
-from plandesk.portal.search import SearchHit, highlight, normalize_text, query_grams, query_terms
+from plandesk.core.search import SearchHit, highlight, normalize_text, query_grams, query_terms
 
 
 def _body(version: ItemVersion) -> str:

@@ -9,14 +9,10 @@ from ninja import Router, Schema
 
 from plandesk.certificates import pdf, services, signing
 from plandesk.certificates.models import Certificate
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 
 router = Router(tags=["证照 certificates"])
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class VerifyOut(Schema):
@@ -74,9 +70,6 @@ class CheckIn(Schema):
     approve: bool = True
     note: str = ""
 
-
-def _raise(exc: services.CertificateError):
-    raise ApiError(exc.status, exc.code, exc.message, **exc.extra) from exc
 
 
 def cert_out(cert: Certificate) -> dict:
@@ -142,10 +135,7 @@ def certificate_pdf(request, number: str):
 def void(request, number: str, payload: ReasonIn):
     """Void (作废) an issued certificate: the head of the handling office or the director; the number stays used."""
     cert = _staff_cert(request, number)
-    try:
-        return cert_out(services.void(cert, request.auth, payload.reason))
-    except services.CertificateError as exc:
-        _raise(exc)
+    return cert_out(services.void(cert, request.auth, payload.reason))
 
 
 @router.post("/certificates/{number}/reissue", response={200: CertificateOut, 400: ErrorOut, 403: ErrorOut,
@@ -153,10 +143,7 @@ def void(request, number: str, payload: ReasonIn):
 def reissue(request, number: str, payload: ReasonIn):
     """Reissue (补证): a new number replaces this certificate, which then verifies as replaced."""
     cert = _staff_cert(request, number)
-    try:
-        return cert_out(services.reissue(cert, request.auth, payload.reason))
-    except services.CertificateError as exc:
-        _raise(exc)
+    return cert_out(services.reissue(cert, request.auth, payload.reason))
 
 
 @router.get("/cases/{case_number}/certificates", response={200: list[CertificateOut], 403: ErrorOut,
@@ -183,10 +170,7 @@ def prepare(request, case_number: str):
     case = Case.objects.filter(number=case_number).first()
     if case is None:
         raise ApiError(404, "not_found", "没有这个案卷")
-    try:
-        return [cert_out(c) for c in services.prepare(case, request.auth)]
-    except services.CertificateError as exc:
-        _raise(exc)
+    return [cert_out(c) for c in services.prepare(case, request.auth)]
 
 
 @router.post("/certificates/drafts/{cert_id}/check",
@@ -196,7 +180,4 @@ def check(request, cert_id: int, payload: CheckIn):
     cert = Certificate.objects.select_related("case", "type").filter(pk=cert_id).first()
     if cert is None or not (services.may_see(request.auth, cert.case) or services.may_check(request.auth, cert)):
         raise ApiError(404, "not_found", "没有这份证照草稿")
-    try:
-        return cert_out(services.check(cert, request.auth, approve=payload.approve, note=payload.note))
-    except services.CertificateError as exc:
-        _raise(exc)
+    return cert_out(services.check(cert, request.auth, approve=payload.approve, note=payload.note))

@@ -17,6 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.audit.services import record
+from plandesk.certificates.errors import CertificateError
+
 
 class Kind(models.TextChoices):
     LICENCE = "licence", _("许可证")
@@ -122,24 +125,6 @@ class IssuingOffice(models.Model):
         return f"{self.authority}（{self.area_code}）"
 
 
-class NumberCounter(models.Model):
-    """The last sequence handed out per type, office and year. Locked in the issuing transaction: a rollback gives
-    the number back, so numbers have no gaps and no duplicates."""
-
-    type = models.ForeignKey(CertificateType, on_delete=models.PROTECT, related_name="+")
-    office = models.ForeignKey(IssuingOffice, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("编号计数器")
-        verbose_name_plural = _("编号计数器")
-        constraints = [models.UniqueConstraint(fields=["type", "office", "year"], name="certificates_counter_key")]
-
-    def __str__(self) -> str:
-        return f"{self.type_id}/{self.office_id}/{self.year}: {self.last}"
-
-
 class Status(models.TextChoices):
     DRAFT = "draft", _("制作中")
     CHECKED = "checked", _("已校核")
@@ -211,6 +196,72 @@ class Certificate(models.Model):
     @property
     def pickup_document(self) -> str:
         return PICKUP_DOCUMENT[self.type.kind]
+
+    # --- transitions: the only way a certificate's status changes (the caller holds the row lock) -------------------
+
+    def _transition(self, allowed: tuple[str, ...], to: str, action: str, *, actor, refusal: str, summary: str,
+                    fields: dict | None = None, before: dict | None = None, after: dict | None = None) -> None:
+        if self.status not in allowed:
+            raise CertificateError(409, "conflict", refusal.format(status=self.get_status_display()))
+        was = self.status
+        for name, value in (fields or {}).items():
+            setattr(self, name, value)
+        self.status = to
+        self.save(update_fields=["status", *(fields or {})])
+        record(action, self, before={"status": was, **(before or {})}, after={"status": to, **(after or {})},
+               summary=summary, actor=actor)
+
+    def redraft(self, changes: dict, *, actor) -> None:
+        """制作中 again after an edit: the content changes, and a checked draft must be checked again."""
+        before = {k: self.content.get(k) for k in changes}
+        self._transition((Status.DRAFT, Status.CHECKED), Status.DRAFT, "certificates.edited", actor=actor,
+                         refusal="证照已签发，不能修改；如有错误请作废后补证",
+                         summary=f"{self.case.number} 修改{self.type.name}",
+                         fields={"content": {**self.content, **changes}, "checked_by": None, "checked_at": None,
+                                 "prepared_by": actor},
+                         before=before, after=changes)
+
+    def mark_checked(self, *, actor, note: str) -> None:
+        """校核通过: 制作中 → 已校核, by a second person (the rule: rules.is_preparer)."""
+        self._transition((Status.DRAFT,), Status.CHECKED, "certificates.checked", actor=actor,
+                         refusal="证照当前为“{status}”，不能校核",
+                         summary=f"{self.case.number} {self.type.name}校核通过",
+                         fields={"checked_by": actor, "checked_at": timezone.now(), "check_note": note[:300]},
+                         after={"note": note})
+
+    def send_back(self, *, actor, note: str) -> None:
+        """退回修改: stays 制作中, with the checker's note for the preparer."""
+        self._transition((Status.DRAFT,), Status.DRAFT, "certificates.check_returned", actor=actor,
+                         refusal="证照当前为“{status}”，不能校核",
+                         summary=f"{self.case.number} {self.type.name}退回修改",
+                         fields={"check_note": note[:300]}, after={"note": note})
+
+    def mark_issued(self, *, number: str, sequence: int, year: int, issued_on, key_id: str, payload: dict,
+                    signature: str, actor=None) -> None:
+        """签发: numbered and signed; 制作中 or 已校核 → 有效."""
+        self._transition((Status.DRAFT, Status.CHECKED), Status.ISSUED, "certificates.issued", actor=actor,
+                         refusal="证照当前为“{status}”，不能签发",
+                         summary=f"{self.case.number} 签发{self.type.name} {number}",
+                         fields={"number": number, "sequence": sequence, "year": year, "issued_at": timezone.now(),
+                                 "issued_on": issued_on, "key_id": key_id, "payload": payload,
+                                 "signature": signature},
+                         after={"number": number, "signature": signature})
+
+    def void(self, *, actor, reason: str) -> None:
+        """作废: 有效 → 已作废; the number stays used forever."""
+        self._transition((Status.ISSUED,), Status.VOID, "certificates.voided", actor=actor,
+                         refusal="证照当前为“{status}”，只有有效的证照可以作废",
+                         summary=f"作废 {self.number}：{reason}",
+                         fields={"void_reason": reason[:300], "voided_at": timezone.now(), "voided_by": actor},
+                         after={"reason": reason})
+
+    def mark_replaced(self, *, actor, reason: str, by_number: str) -> None:
+        """补证: 有效 or 已作废 → 已补证替换, pointing to the new number."""
+        self._transition((Status.ISSUED, Status.VOID), Status.REPLACED, "certificates.replaced", actor=actor,
+                         refusal="证照当前为“{status}”，不能补证", summary=f"{self.number} 补证为 {by_number}",
+                         fields={"void_reason": self.void_reason or f"补证：{reason}"[:300],
+                                 "voided_at": self.voided_at or timezone.now(), "voided_by": self.voided_by or actor},
+                         after={"replaced_by": by_number, "reason": reason})
 
 
 class Handover(models.Model):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plandesk.cases.models import Case
 from plandesk.certificates import pdf, services, signing
 from plandesk.certificates.models import Certificate, Handover, Status
+from plandesk.core.refusals import Refusal, show
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -109,8 +110,8 @@ def _back(cert_or_case) -> HttpResponse:
 def _run(request, action, success: str):
     try:
         result = action()
-    except services.CertificateError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
         return None
     messages.success(request, success)
     return result

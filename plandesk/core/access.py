@@ -75,11 +75,20 @@ def url_patterns() -> list[tuple[str, str]]:
     return found
 
 
-def api_operations() -> list[tuple[str, dict]]:
-    """("<METHOD> <path>", operation) for every operation of the OpenAPI document."""
-    from plandesk.api import api
+def served_api():
+    """The NinjaAPI the URL conf serves, found through its OpenAPI view: `plandesk.api` sits above every app, so
+    core reads it from the URL conf rather than importing it."""
+    for pattern in get_resolver().url_patterns:
+        for inner in getattr(pattern, "url_patterns", ()) if getattr(pattern, "namespace", None) == "api" else ():
+            api = getattr(inner.callback, "keywords", {}).get("api")
+            if api is not None:
+                return api
+    raise LookupError("the URL conf serves no API")
 
-    schema = api.get_openapi_schema()
+
+def api_operations(api=None) -> list[tuple[str, dict]]:
+    """("<METHOD> <path>", operation) for every operation of the OpenAPI document of the API (the one served)."""
+    schema = (api or served_api()).get_openapi_schema()
     return [(f"{method.upper()} {path}", operation)
             for path, item in schema["paths"].items() for method, operation in item.items()]
 

@@ -19,6 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plandesk.core.signals import second_factor_verified
+
 DEVICE_NAME = "admin"
 
 
@@ -69,9 +71,7 @@ def otp(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            from plandesk.audit.services import record
-
-            record("accounts.otp_verified", request.user, summary="管理员动态口令验证通过")
+            second_factor_verified.send(sender=type(request.user), user=request.user)
             return redirect(next_url)
         error = "动态口令不正确或已过期，请重新输入验证器上显示的 6 位数字"
     context = {"enrolling": not device.confirmed, "next": next_url, "error": error}

@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.handbook.models import Regulation, RegulationKind, RegulationStatus
 
 router = Router(tags=["法规 regulations"])
@@ -32,10 +32,6 @@ class RegulationDetailOut(RegulationOut):
     key_articles: str  # Markdown
     replaced_by: str | None
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 def _out(request, reg: Regulation, detail: bool = False) -> dict:

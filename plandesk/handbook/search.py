@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from plandesk.core.search import Document
 from plandesk.handbook.markdown import plain_text
 from plandesk.handbook.models import Article, ArticleVersion, Chapter, Regulation, Section
-from plandesk.portal.index import Document
 
 
 def article_documents(article: Article) -> list[Document]:

@@ -11,16 +11,12 @@ from datetime import datetime
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.meetings import services
 from plandesk.meetings.models import Meeting
 
 router = Router(tags=["两会 meetings"])
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class MeetingIn(Schema):
@@ -91,9 +87,6 @@ class MeetingOut(Schema):
     agenda: list[AgendaItemOut]
 
 
-def _raise(exc: services.MeetingError):
-    raise ApiError(exc.status, exc.code, exc.message, **exc.extra) from exc
-
 
 def _user(username: str | None):
     from django.contrib.auth import get_user_model
@@ -108,10 +101,7 @@ def _user(username: str | None):
 
 
 def _meeting(request, meeting_id: int) -> Meeting:
-    try:
-        return services.get_meeting(request.auth, meeting_id)
-    except services.MeetingError as exc:
-        _raise(exc)
+    return services.get_meeting(request.auth, meeting_id)
 
 
 def meeting_out(meeting: Meeting) -> dict:
@@ -133,13 +123,10 @@ def meeting_out(meeting: Meeting) -> dict:
 def create(request, payload: MeetingIn):
     """Convene a division meeting (the caller heads that division) or the bureau meeting (the caller is the
     director). The caller chairs it and counts as present; `attendees` are the expected members present."""
-    try:
-        meeting = services.create_meeting(
-            chair=request.auth, kind=payload.kind, division=payload.division, held_at=payload.held_at,
-            place=payload.place, recorder=_user(payload.recorder), present=payload.attendees,
-            case_numbers=payload.case_numbers, quorum_rule=payload.quorum_rule)
-    except services.MeetingError as exc:
-        _raise(exc)
+    meeting = services.create_meeting(
+        chair=request.auth, kind=payload.kind, division=payload.division, held_at=payload.held_at,
+        place=payload.place, recorder=_user(payload.recorder), present=payload.attendees,
+        case_numbers=payload.case_numbers, quorum_rule=payload.quorum_rule)
     return Status(201, {"id": meeting.pk})
 
 
@@ -164,11 +151,8 @@ def decide(request, meeting_id: int, payload: DecisionIn):
     (`not_on_agenda`), already decided there (`already_decided`), no quorum (`no_quorum`), minutes signed
     (`minutes_signed`), no waiting step (`not_waiting`)."""
     meeting = _meeting(request, meeting_id)
-    try:
-        item, created = services.decide(meeting, request.auth, payload.case_number, payload.decision,
-                                        payload.opinion, payload.conditions)
-    except services.MeetingError as exc:
-        _raise(exc)
+    item, created = services.decide(meeting, request.auth, payload.case_number, payload.decision,
+                                    payload.opinion, payload.conditions)
     return {"meeting": meeting.pk, "case_number": payload.case_number, "decision": item.decision,
             "next_steps": [t.name for t in created]}
 
@@ -180,10 +164,7 @@ def attendance(request, meeting_id: int, payload: AttendanceIn):
     meeting = _meeting(request, meeting_id)
     presences = {**{n: "present" for n in payload.present}, **{n: "absent" for n in payload.absent},
                  **{n: "leave" for n in payload.leave}}
-    try:
-        services.record_attendance(meeting, request.auth, presences)
-    except services.MeetingError as exc:
-        _raise(exc)
+    services.record_attendance(meeting, request.auth, presences)
     return meeting_out(services.get_meeting(request.auth, meeting_id))
 
 
@@ -191,10 +172,7 @@ def attendance(request, meeting_id: int, payload: AttendanceIn):
 def sign(request, meeting_id: int):
     """The chair signs the minutes: they are numbered and final."""
     meeting = _meeting(request, meeting_id)
-    try:
-        meeting = services.sign(meeting, request.auth)
-    except services.MeetingError as exc:
-        _raise(exc)
+    meeting = services.sign(meeting, request.auth)
     return meeting_out(meeting)
 
 
@@ -231,9 +209,6 @@ def correct(request, meeting_id: int, payload: CorrectionIn):
         if item_id is None:
             raise ApiError(400, "invalid", f"案卷 {payload.case_number} 不在本次会议议题中",
                            fields=[{"field": "case_number", "message": "不在议题中"}])
-    try:
-        correction = services.correct(meeting, request.auth, payload.text, item_id)
-    except services.MeetingError as exc:
-        _raise(exc)
+    correction = services.correct(meeting, request.auth, payload.text, item_id)
     return Status(201, {"meeting": meeting.pk, "seq": correction.seq, "case_number": payload.case_number,
                         "text": correction.text})

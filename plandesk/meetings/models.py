@@ -8,10 +8,12 @@ once the chair signs the minutes, nothing of the meeting changes again: a correc
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from plandesk.organization.roles import is_director_or_office
 
 
 class Kind(models.TextChoices):
@@ -51,11 +53,9 @@ class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeetingQuerySet:
         """Meetings a person may read: those he chairs, records or is expected at; the director and the office
         read them all."""
-        from plandesk.meetings.rules import reads_all_meetings
-
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if reads_all_meetings(user):
+        if is_director_or_office(user):
             return self
         return self.filter(Q(chair=user) | Q(recorder=user) | Q(attendance__user=user)).distinct()
 
@@ -234,24 +234,3 @@ class Correction(models.Model):
         return f"{self.meeting.minutes_number} 更正{self.seq}"
 
 
-class MinutesCounter(models.Model):
-    """The last minutes number handed out, per kind of meeting, division and year."""
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    division_code = models.CharField(max_length=50, blank=True, default="")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "division_code", "year"],
-                                               name="meetings_minutes_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.division_code} {self.year}: {self.last}"
-
-    @classmethod
-    def next_number(cls, kind: str, division_code: str, year: int) -> int:
-        with transaction.atomic():
-            cls.objects.get_or_create(kind=kind, division_code=division_code, year=year)
-            cls.objects.filter(kind=kind, division_code=division_code, year=year).update(last=F("last") + 1)
-            return cls.objects.get(kind=kind, division_code=division_code, year=year).last

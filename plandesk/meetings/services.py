@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case
+from plandesk.core import counters
+from plandesk.core.refusals import Refusal
 from plandesk.meetings import rules
 from plandesk.meetings.models import (
     AgendaItem,
@@ -23,7 +25,6 @@ from plandesk.meetings.models import (
     Kind,
     Meeting,
     MeetingDecision,
-    MinutesCounter,
     Presence,
     QuorumRule,
     Status,
@@ -41,15 +42,11 @@ WORKFLOW_DECISION = {
 }
 
 
-class MeetingError(Exception):
-    status, code = 400, "invalid"
+class MeetingError(Refusal):
+    """A refused meeting action (one refusal type for the house: plandesk/core/refusals.py)."""
 
     def __init__(self, message: str, code: str | None = None, **extra):
-        super().__init__(message)
-        self.message = message
-        self.extra = extra
-        if code:
-            self.code = code
+        super().__init__(message, code=code or None, **extra)
 
 
 class Invalid(MeetingError):
@@ -386,7 +383,7 @@ def sign(meeting: Meeting, user) -> Meeting:
         meeting = _locked(meeting, user, sign=True)
         year = timezone.localtime(meeting.held_at).year
         division_code = meeting.division.code if meeting.division_id else ""
-        seq = MinutesCounter.next_number(meeting.kind, division_code, year)
+        seq = counters.next_value(f"meetings.minutes:{meeting.kind}:{division_code}:{year}")
         now = timezone.now()
         Meeting.objects.filter(pk=meeting.pk).update(status=Status.SIGNED, signed_at=now, minutes_year=year,
                                                      minutes_seq=seq)

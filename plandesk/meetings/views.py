@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from plandesk.core.refusals import Refusal, show
 from plandesk.meetings import rules, services
 from plandesk.meetings.models import Kind, Meeting, MeetingDecision, Presence, QuorumRule
 
@@ -68,8 +69,8 @@ def new(request):
                                                   quorum_rule=values["quorum_rule"] or None)
                 messages.success(request, f"已召集{meeting.title}，议题 {meeting.items.count()} 件")
                 return redirect("meetings:detail", pk=meeting.pk)
-            except services.MeetingError as exc:
-                messages.error(request, exc.message)
+            except Refusal as exc:
+                show(request, exc)
     return render(request, "meetings/new.html", {"options": options, "values": values,
                                                  "quorum_rules": QuorumRule.choices})
 
@@ -107,11 +108,11 @@ def _run(request, pk: int, action, success: str = "", anchor: str = ""):
         action(meeting)
         if success and not request.headers.get("HX-Request"):
             messages.success(request, success)
-    except services.MeetingError as exc:
+    except Refusal as exc:
         if request.headers.get("HX-Request"):
             return render(request, "meetings/_agenda.html", {**_detail_context(request, meeting),
                                                              "agenda_error": exc.message})
-        messages.error(request, exc.message)
+        show(request, exc)
     return _after(request, meeting, anchor)
 
 

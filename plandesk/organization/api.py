@@ -9,15 +9,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Router, Schema
 
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.organization.models import Post, PostMembership, Substitute, Unit, is_staff_member
 
 router = Router(tags=["组织机构 organization"])
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class PersonOut(Schema):

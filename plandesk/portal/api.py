@@ -7,7 +7,7 @@ from datetime import date
 from ninja import Router, Schema
 
 from plandesk.accounts.models import ApiToken
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.portal.models import Notice
 from plandesk.portal.search import KINDS, normalize_query, search_all
 
@@ -20,10 +20,6 @@ class SearchHitOut(Schema):
     url: str
     snippet: str
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 def _reader(request):

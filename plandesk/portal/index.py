@@ -1,42 +1,28 @@
 """The portal's search index: character bigrams in two tables of our own, the same on SpatiaLite and PostGIS.
 
-An app makes its records searchable by declaring, in `plandesk/<app>/search.py`:
-
-    INDEXED = {Model: documents}          # documents(obj) -> list[Document] (empty: not searchable)
-    REINDEX_ON = {OtherModel: affected}   # affected(other_obj) -> iterable of INDEXED objects to re-index
-
-The portal connects post_save/post_delete of those models at start-up, so the index follows every save;
-`plandesk reindex-search` rebuilds it from scratch. Chinese needs no tokenizer here: every bigram of the text
-(and every single character, for one-character queries) is a row of SearchGram.
+An app makes its records searchable by declaring `INDEXED` and `REINDEX_ON` in `plandesk/<app>/search.py`
+(the contract: plandesk/core/search.py). The portal connects post_save/post_delete of those models at start-up,
+so the index follows every save; `plandesk reindex-search` rebuilds it from scratch. Chinese needs no tokenizer
+here: every bigram of the text (and every single character, for one-character queries) is a row of SearchGram.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from plandesk.core.registry import app_modules
+from plandesk.core.search import Document, SearchHit, highlight, normalize_text, query_grams, query_terms, text_grams
+from plandesk.handbook.models import is_staff_reader
 from plandesk.portal.models import SearchEntry, SearchGram
-from plandesk.portal.search import SearchHit, highlight, normalize_text, query_grams, query_terms, text_grams
 
 MATCH_SHARE = 0.6  # share of a query's bigrams an entry must contain
-
-
-@dataclass(frozen=True)
-class Document:
-    kind: str
-    title: str
-    body: str  # plain text
-    url: str
-    is_public: bool = True
-    valid_from: date | None = None
-    valid_until: date | None = None  # exclusive
 
 
 def source_of(obj) -> str:
@@ -136,8 +122,6 @@ def connect_signals() -> None:
 # --- querying -----------------------------------------------------------------------------------------------
 
 def visible_entries(user, on: date, kinds: Iterable[str] | None = None):
-    from plandesk.handbook.models import is_staff_reader
-
     entries = SearchEntry.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=on)
     )
@@ -151,8 +135,6 @@ def visible_entries(user, on: date, kinds: Iterable[str] | None = None):
 def search_index(query: str, user, on: date | None = None, kinds: Iterable[str] | None = None,
                  limit: int = 50) -> list[SearchHit]:
     """Entries matching the query's bigrams, best first: a title holding the query, then by bigram hits."""
-    from django.utils import timezone
-
     grams = query_grams(query)
     if not grams:
         return []

@@ -4,8 +4,10 @@ An app may offer `plandesk/<app>/portal.py` with
 
     SECTIONS = [callable(request) -> dict | None]
 
-each dict: {"slot": one of SLOTS, "title": str, "items": [{"title", "url", "meta"}], "url": str | None,
-"link_text": str | None, "text": str | None}. A slot an app fills replaces the portal's fallback for it.
+each dict: {"slot": one of SLOTS, "items": [{"title", "url", "meta"}]} and, where the app wants other than the
+portal's defaults for the slot, "title", "url", "link_text", "text", "coming_soon". What the app leaves out comes
+from the slot's fallback (its title, its text, the first of its URL names that exists). The catalogue fills
+"guides" and publicity fills "publicity" this way.
 """
 
 from __future__ import annotations
@@ -61,9 +63,15 @@ def provided_sections(request) -> dict[str, dict]:
             except Exception:  # a broken section must not take the home page down
                 log.exception("portal section of %s failed", label)
                 continue
-            if section and section.get("slot") in SLOTS:
-                found.setdefault(section["slot"], section)
+            if section and section.get("slot") in SLOTS and section["slot"] not in found:
+                found[section["slot"]] = {**fallback_section(section["slot"]), **section}
     return found
+
+
+def sections(request) -> dict[str, dict]:
+    """Every slot in order: what an app provides, or the portal's fallback."""
+    provided = provided_sections(request)
+    return {slot: provided.get(slot) or fallback_section(slot) for slot in SLOTS}
 
 
 def fallback_section(slot: str) -> dict:

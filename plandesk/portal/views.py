@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from plandesk.handbook.models import Regulation, RegulationKind
 from plandesk.portal.models import Notice
 from plandesk.portal.search import KINDS, MAX_QUERY_LENGTH, normalize_query, search_all
-from plandesk.portal.sections import SLOTS, case_query_url, fallback_section, provided_sections
+from plandesk.portal.sections import case_query_url, sections
 
 KIND_LABELS = {
     "guide": _lazy("办事指南"), "handbook": _lazy("行政管理手册"), "regulation": _lazy("政策法规"),
@@ -36,71 +34,16 @@ def contact() -> dict:
     return getattr(settings, "PLANDESK_BUREAU_CONTACT", DEFAULT_CONTACT)
 
 
-def _guides_section() -> dict:
-    """The catalogue's published items, linked to their guide pages where the catalogue offers them."""
-    section = fallback_section("guides")
-    try:
-        from plandesk.catalog.models import Item
-
-        items = list(Item.objects.published()[:12])
-    except Exception:  # the catalogue not ready (no tables yet): the slot still shows its link
-        items = []
-    for item in items:
-        url = None
-        for name in ("catalog:guide", "catalog:item", "catalog:detail"):
-            try:
-                url = reverse(name, args=[item.code])
-                break
-            except NoReverseMatch:
-                continue
-        section["items"].append({
-            "title": item.name, "url": url,
-            "meta": _("承诺时限 %(days)s 个工作日") % {"days": item.current.promised_days},
-        })
-    if items:
-        section["coming_soon"] = False
-    return section
-
-
-def _publicity_section() -> dict:
-    """Publicity running today, from the publicity app when it is there."""
-    section = fallback_section("publicity")
-    try:
-        from plandesk.publicity.models import Publicity
-
-        running = list(Publicity.objects.current().order_by("ends_on")[:5])
-    except Exception:  # the publicity app not installed or not migrated: the slot keeps its link
-        running = []
-    for publicity in running:
-        section["items"].append({
-            "title": publicity.title, "url": publicity.get_absolute_url(),
-            "meta": _("公示期 %(start)s 至 %(end)s") % {"start": f"{publicity.starts_on:%Y-%m-%d}",
-                                                      "end": f"{publicity.ends_on:%Y-%m-%d}"},
-        })
-    return section
-
-
 def _regulation_order(regulation: Regulation):
     """Laws first, then regulations, rules, documents and standards (the order of RegulationKind)."""
     return (RegulationKind.values.index(regulation.kind), regulation.title)
 
 
 def home(request):
-    provided = provided_sections(request)
-    sections = {}
-    for slot in SLOTS:
-        if slot in provided:
-            sections[slot] = provided[slot]
-        elif slot == "guides":
-            sections[slot] = _guides_section()
-        elif slot == "publicity":
-            sections[slot] = _publicity_section()
-        else:
-            sections[slot] = fallback_section(slot)
     notices = list(Notice.objects.published()[:6])
     regulations = sorted(Regulation.objects.visible_to(request.user).in_force(), key=_regulation_order)[:8]
     return render(request, "portal/home.html", {
-        "sections": sections, "notices": notices, "regulations": regulations,
+        "sections": sections(request), "notices": notices, "regulations": regulations,
         "case_query_url": case_query_url(), "contact": contact(),
     })
 

@@ -8,18 +8,14 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 from ninja.responses import Status as Answer
 
-from plandesk.audit.context import client_ip
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
+from plandesk.core.context import client_ip
 from plandesk.publicity.models import Publicity
 from plandesk.publicity.services import OutsidePeriod, TooManyOpinions, submit_opinion
 
 router = Router(tags=["规划公示 publicity"])
 PREFIX = "/publicity"
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class PublicityOut(Schema):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.utils import timezone
 
+from plandesk.publicity import services
 from plandesk.publicity.models import Kind, OpinionGroup, OpinionStatus, Publicity, Status, Subject
 from plandesk.publicity.services import submit_opinion
 
@@ -43,7 +44,7 @@ def _publicity(title: str, *, starts_in: int, days: int, **fields) -> tuple[Publ
                             text=f"{title}将于 {starts_on:%Y年%m月%d日} 起公示，欢迎市民提出意见。")
     publicity.schedule(today=notice_on)
     if starts_on <= today:
-        publicity.start(today=today)
+        services.start(publicity, today=today)
     return publicity, True
 
 
@@ -100,8 +101,8 @@ def load(out) -> None:
         group = OpinionGroup.objects.create(publicity=past, title="施工管理",
                                             response="已转告建设单位：夜间 22 时至次日 6 时不得进行产生噪声的施工。")
         opinion.classify(group, actor=handler)
-        past.end(today=today)
-        past.publish_summary(actor=head)
+        services.end(past, today=today)
+        services.publish_summary(past, actor=head)
 
     from plandesk.cases.models import Case
 

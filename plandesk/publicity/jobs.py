@@ -1,8 +1,6 @@
 """The worker starts and ends publicity on their dates (once each, however many workers run), tells a case's process
-that its period ended (the waiting BPMN step moves on), warns the office of publicity at risk (once each), and
-forgets old rate-limit counters."""
+that its period ended (the waiting BPMN step moves on), warns the office of publicity at risk (once each)."""
 
-from plandesk.publicity.models import ClientQuota
 from plandesk.publicity.services import end_due, release_process_waits, start_due, warn_at_risk
 
 
@@ -22,9 +20,5 @@ def warn_office_of_risks() -> int:
     return warn_at_risk()
 
 
-def purge_rate_limits() -> int:
-    return ClientQuota.purge()
-
-
 # Ending first resumes the case's clock, so the process step waiting for the period's end moves on in the same pass.
-JOBS = [end_publicity, release_case_processes, start_publicity, warn_office_of_risks, purge_rate_limits]
+JOBS = [end_publicity, release_case_processes, start_publicity, warn_office_of_risks]

@@ -9,7 +9,7 @@ transaction. The rules an administrator may tune are in `rules.py`.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -272,7 +272,8 @@ class Publicity(models.Model):
                    summary=f"{self.title[:60]} 登记媒体公告 {notice_on:%Y-%m-%d}", actor=actor)
 
     def start(self, *, actor=None, today: date | None = None) -> bool:
-        """scheduled → running, on the start date, only with a notice on time; pauses the case's clock."""
+        """scheduled → running, on the start date, only with a notice on time. The case's clock is paused by
+        `services.start` (orchestration belongs to services: models do not call the layers above)."""
         today = today or timezone.localdate()
         if self.starts_on > today:
             raise PublicityError(f"公示尚未到开始日期（{self.starts_on:%Y-%m-%d}）")
@@ -282,13 +283,10 @@ class Publicity(models.Model):
             if not self._claim((Status.SCHEDULED,), Status.RUNNING, "publicity.started", actor=actor,
                                stamp="started_at", summary="公示开始"):
                 return False
-            from plandesk.publicity.services import pause_case_clock
-
-            pause_case_clock(self, actor=actor)
         return True
 
     def end(self, *, actor=None, today: date | None = None) -> bool:
-        """running → ended, after the last day; resumes the case's clock."""
+        """running → ended, after the last day (`services.end` also resumes the case's clock)."""
         today = today or timezone.localdate()
         if self.ends_on >= today:
             raise PublicityError(f"公示期尚未结束（至 {self.ends_on:%Y-%m-%d}）")
@@ -296,13 +294,11 @@ class Publicity(models.Model):
             if not self._claim((Status.RUNNING,), Status.ENDED, "publicity.ended", actor=actor,
                                stamp="ended_at", summary="公示结束"):
                 return False
-            from plandesk.publicity.services import resume_case_clock
-
-            resume_case_clock(self, actor=actor)
         return True
 
     def publish_summary(self, *, actor=None) -> None:
-        """Publish the opinion summary with the bureau's responses (意见汇总及处理情况) on the portal."""
+        """Publish the opinion summary with the bureau's responses (意见汇总及处理情况) on the portal (through
+        `services.publish_summary`, which also tells the submitters)."""
         if self.status != Status.ENDED:
             raise PublicityError("公示期结束后才能公布意见汇总")
         if self.opinions.filter(status=OpinionStatus.PENDING).exists():
@@ -319,9 +315,6 @@ class Publicity(models.Model):
             self.summary_published_at = now
             record("publicity.summary_published", self, after={"groups": self.groups.count()},
                    summary=f"{self.title[:60]} 公布意见汇总", actor=actor)
-            from plandesk.publicity.services import notify_submitters
-
-            notify_submitters(self)
 
 
 def document_path(instance, filename: str) -> str:
@@ -477,34 +470,3 @@ class Opinion(models.Model):
             self.save(update_fields=["group"])
             record("publicity.opinion_classified", self, before={"group": before},
                    after={"group": group.title if group else None}, summary=f"{self.tracking_code} 归类", actor=actor)
-
-
-class ClientQuota(models.Model):
-    """How many times a client address did something in a time window: a rate limit that every web worker shares."""
-
-    key = models.CharField(max_length=120)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="publicity_quota_window")]
-        indexes = [models.Index(fields=["window_start"], name="publicity_quota_start")]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.window_start:%Y-%m-%d %H:%M}: {self.count}"
-
-    @classmethod
-    def take(cls, key: str, limit: int, window: timedelta = timedelta(hours=1)) -> bool:
-        """Count one use; False (and nothing counted) when the window's limit is already reached."""
-        now = timezone.now()
-        seconds = int(window.total_seconds())
-        epoch = int(now.timestamp())
-        start = datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
-        row, _created = cls.objects.get_or_create(key=key[:120], window_start=start)
-        # The guarded increment is atomic in the database: two workers never both take the last unit.
-        return cls.objects.filter(pk=row.pk, count__lt=limit).update(count=F("count") + 1) == 1
-
-    @classmethod
-    def purge(cls, older_than: timedelta = timedelta(days=1)) -> int:
-        deleted, _detail = cls.objects.filter(window_start__lt=timezone.now() - older_than).delete()
-        return deleted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from plandesk.portal.search import SearchHit, highlight, normalize_query, query_terms
+from plandesk.core.search import SearchHit, highlight, normalize_query, query_terms
 from plandesk.publicity.models import Publicity, Status
 
 LIMIT = 20

@@ -15,10 +15,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from plandesk.audit.services import record
+from plandesk.core.limits import Policy
 from plandesk.publicity import rules
 from plandesk.publicity.files import check_upload
 from plandesk.publicity.models import (
-    ClientQuota,
     Document,
     Opinion,
     OpinionStatus,
@@ -29,6 +29,9 @@ from plandesk.publicity.models import (
 from plandesk.workdays.calendar import end_of_office_hours
 
 log = logging.getLogger(__name__)
+
+# Opinions per client address and hour, shared by every web worker (the bureau sets the number: rules.py).
+OPINIONS = Policy("publicity.opinion", limit=lambda: rules.opinions_per_hour())
 
 MAX_NAME = 60
 MAX_CONTACT = 100
@@ -72,7 +75,7 @@ def submit_opinion(publicity: Publicity, *, name: str, contact: str, content: st
     if not publicity.is_open_for_opinions(today):
         raise OutsidePeriod(f"不在公示期内（{publicity.starts_on:%Y-%m-%d} 至 {publicity.ends_on:%Y-%m-%d}），"
                             "不能提交意见")
-    if not ClientQuota.take(f"opinion:{client_ip or 'unknown'}", rules.opinions_per_hour()):
+    if not OPINIONS.take(client_ip or "unknown"):
         raise TooManyOpinions("提交过于频繁，请一小时后再试")
     try:
         with transaction.atomic():
@@ -154,6 +157,33 @@ def resume_case_clock(publicity: Publicity, *, actor=None) -> bool:
     return True
 
 
+# --- transitions with their consequences in other apps -----------------------------------------------------------
+
+def start(publicity: Publicity, *, actor=None, today: date | None = None) -> bool:
+    """Start a scheduled publicity and pause its case's clock, in one transaction. False when already started."""
+    with transaction.atomic():
+        if not publicity.start(actor=actor, today=today):
+            return False
+        pause_case_clock(publicity, actor=actor)
+    return True
+
+
+def end(publicity: Publicity, *, actor=None, today: date | None = None) -> bool:
+    """End a running publicity and resume its case's clock, in one transaction. False when already ended."""
+    with transaction.atomic():
+        if not publicity.end(actor=actor, today=today):
+            return False
+        resume_case_clock(publicity, actor=actor)
+    return True
+
+
+def publish_summary(publicity: Publicity, *, actor=None) -> None:
+    """Publish the opinion summary and tell the submitters (outbox), in one transaction."""
+    with transaction.atomic():
+        publicity.publish_summary(actor=actor)
+        notify_submitters(publicity)
+
+
 # --- the worker's sweeps ---------------------------------------------------------------------------------------
 
 def start_due(today: date | None = None) -> int:
@@ -162,7 +192,7 @@ def start_due(today: date | None = None) -> int:
     started = 0
     for publicity in Publicity.objects.due_to_start(today).order_by("starts_on", "id"):
         try:
-            if publicity.start(today=today):
+            if start(publicity, today=today):
                 started += 1
         except PublicityError:
             log.exception("publicity %s did not start", publicity.pk)
@@ -175,7 +205,7 @@ def end_due(today: date | None = None) -> int:
     ended = 0
     for publicity in Publicity.objects.due_to_end(today).order_by("ends_on", "id"):
         try:
-            if publicity.end(today=today):
+            if end(publicity, today=today):
                 ended += 1
         except PublicityError:
             log.exception("publicity %s did not end", publicity.pk)

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plandesk.accounts.models import Role
-from plandesk.audit.context import client_ip
 from plandesk.audit.services import record
+from plandesk.core.context import client_ip
 from plandesk.gis.geometry import to_geojson
-from plandesk.publicity import rules
+from plandesk.publicity import rules, services
 from plandesk.publicity.forms import (
     DocumentForm,
     GroupForm,
@@ -327,7 +327,7 @@ def staff_transition(request, pk: int, action: str):
         elif action == "publish_summary":
             if not request.user.has_role(*PUBLISHERS):
                 raise PermissionDenied(_("只有处长、局长和办公室可以公布意见汇总"))
-            publicity.publish_summary(actor=request.user)
+            services.publish_summary(publicity, actor=request.user)
             messages.success(request, _("意见汇总已在门户公布。"))
         else:
             raise Http404

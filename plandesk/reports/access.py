@@ -27,12 +27,6 @@ def scope_for(user) -> Q | None:
     return Q(handling_office__in=units)
 
 
-def is_office(user) -> bool:
-    from plandesk.supervision.services import is_office as office
-
-    return office(user)
-
-
 # --- declarations for the access matrix (see plandesk/core/access.py) ---------------------------------------------
 from plandesk.core.access import Rule, roles  # noqa: E402
 

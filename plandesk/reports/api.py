@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema
 
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 
 from . import stats
 from .access import sees_all
 
 router = Router(tags=["统计 reports"])
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class ItemFigures(Schema):

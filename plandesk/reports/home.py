@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from plandesk.reports.access import is_office
+from plandesk.organization.roles import is_office
 from plandesk.reports.models import FollowUp, FollowUpLight
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from plandesk.window.signals import result_picked_up
+from plandesk.core.signals import result_picked_up
 
 
 @receiver(result_picked_up, dispatch_uid="reports.invite_rating")

@@ -15,11 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plandesk.audit.context import client_ip
 from plandesk.cases.models import Case
+from plandesk.core.context import client_ip
+from plandesk.organization.roles import is_office
 
 from . import export, stats
-from .access import NotAllowed, is_office, scope_for
+from .access import NotAllowed, scope_for
 from .links import case_number_from
 from .models import FollowUp, Level, Rating, RatingError
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.audit.services import record
+from plandesk.workflow.errors import Conflict
 from plandesk.workflow.models import Light
 
 # Days counted in working days: the office issues within five days after the due date; the handler answers within
@@ -87,16 +89,6 @@ class NoticeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤销")
 
 
-class UrgingSequence(models.Model):
-    """The last number given in a year: numbers are taken under this row's lock, so there are no gaps."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class UrgingNotice(models.Model):
     """催办通知书: drafted by the system at a red light, issued by the office, answered in writing by the handler."""
 
@@ -145,6 +137,33 @@ class UrgingNotice(models.Model):
     @property
     def awaits_feedback(self) -> bool:
         return self.status == NoticeStatus.ISSUED
+
+    # --- transitions: the only way a notice's status changes ----------------------------------------------------------
+
+    def issue(self, *, number: str, year: int, seq: int, urging_days: int, urging_deadline: date, actor) -> None:
+        """签发: 草稿 → 已签发, numbered, with its urging deadline. The caller holds the row lock."""
+        if self.status != NoticeStatus.DRAFT:
+            raise Conflict("该催办通知书已签发")
+        self.year, self.seq, self.number = year, seq, number
+        self.urging_days, self.urging_deadline = urging_days, urging_deadline
+        self.status = NoticeStatus.ISSUED
+        self.issued_at, self.issued_by = timezone.now(), actor
+        self.handler = self.task.assignee or self.handler
+        self.save()
+        record("supervision.notice_issued", self, before={"status": NoticeStatus.DRAFT},
+               after={"status": NoticeStatus.ISSUED, "number": number, "urging_deadline": urging_deadline.isoformat()},
+               summary=f"{self.case.number} 签发 {number}", actor=actor)
+
+    def withdraw(self, reason: str) -> bool:
+        """撤销草稿: 草稿 → 已撤销, claimed by compare-and-set (any number of workers). False: not a draft any more."""
+        if type(self).objects.filter(pk=self.pk, status=NoticeStatus.DRAFT).update(
+                status=NoticeStatus.WITHDRAWN) != 1:
+            return False
+        self.status = NoticeStatus.WITHDRAWN
+        record("supervision.notice_withdrawn", self, before={"status": NoticeStatus.DRAFT},
+               after={"status": NoticeStatus.WITHDRAWN, "reason": reason},
+               summary=f"{self.case.number} {self.task.name} 催办通知书草稿撤销：{reason}")
+        return True
 
     def window_lapses_soon(self, today: date | None = None) -> bool:
         """A draft whose issuing window ends today or on the next working day."""

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseStatus
+from plandesk.core import counters
+from plandesk.organization.roles import is_director_or_office, is_office
 from plandesk.workflow.models import Light, Task, TaskState
 from plandesk.workflow.services import Conflict, InvalidInput, NotAllowed, NotFound
 
@@ -24,7 +26,6 @@ from .models import (
     NoticeStatus,
     PhoneReminder,
     UrgingNotice,
-    UrgingSequence,
     default_urging_days,
     urging_window_days,
 )
@@ -38,21 +39,8 @@ class FeedbackRequired(Conflict):
 
 # --- who may do what -------------------------------------------------------------------------------------------
 
-def is_office(user) -> bool:
-    from plandesk.accounts.models import Role
-    from plandesk.organization.models import Post
-
-    if user is None or not user.is_authenticated:
-        return False
-    return user.has_role(Role.OFFICE_SUPERVISOR) or Post.objects.holds_function(user, Post.Function.SUPERVISOR)
-
-
 def may_assess(user) -> bool:
-    from plandesk.accounts.models import Role
-    from plandesk.organization.models import Post
-
-    return is_office(user) or (user.is_authenticated and (user.has_role(Role.DIRECTOR)
-                                                           or Post.objects.directors().filter(pk=user.pk).exists()))
+    return is_director_or_office(user)
 
 
 def headed_units(user):
@@ -328,22 +316,9 @@ def issue_notice(notice_id: int, user, *, urging_days: int | None = None) -> Urg
             raise Conflict("该催办通知书已签发")
         if notice.task.state != TaskState.OPEN:
             raise Conflict("该环节已办结，无须催办")
-        UrgingSequence.objects.get_or_create(year=today.year)
-        seq = UrgingSequence.objects.select_for_update().get(year=today.year)
-        seq.last += 1
-        seq.save(update_fields=["last"])
-        notice.year, notice.seq = today.year, seq.last
-        notice.number = f"督字〔{today.year}〕{seq.last}号"
-        notice.urging_days = days
-        notice.urging_deadline = calendar.add_working_days(today, days)
-        notice.status = NoticeStatus.ISSUED
-        notice.issued_at, notice.issued_by = now, user
-        notice.handler = notice.task.assignee or notice.handler
-        notice.save()
-        record("supervision.notice_issued", notice, before={"status": NoticeStatus.DRAFT},
-               after={"status": NoticeStatus.ISSUED, "number": notice.number,
-                      "urging_deadline": notice.urging_deadline.isoformat()},
-               summary=f"{notice.case.number} 签发 {notice.number}", actor=user)
+        seq = counters.next_value(f"supervision.urging:{today.year}")
+        notice.issue(number=f"督字〔{today.year}〕{seq}号", year=today.year, seq=seq, urging_days=days,
+                     urging_deadline=calendar.add_working_days(today, days), actor=user)
         url = reverse("supervision:notice", args=[notice.pk])
         body = (f"{notice.number}：案件 {notice.case.number}“{notice.task.name}”已超过办理期限，请于 "
                 f"{notice.urging_deadline:%Y-%m-%d} 前办结，并书面反馈延误原因和处理意见。")
@@ -411,12 +386,8 @@ def withdraw_stale_drafts() -> int:
     withdrawn = 0
     for notice in stale.select_related("case", "task"):
         with transaction.atomic():
-            if UrgingNotice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).update(
-                    status=NoticeStatus.WITHDRAWN) != 1:
-                continue
             reason = "环节已办结" if notice.task.state != TaskState.OPEN else "期限已顺延，不再超期"
-            record("supervision.notice_withdrawn", notice, before={"status": NoticeStatus.DRAFT},
-                   after={"status": NoticeStatus.WITHDRAWN, "reason": reason},
-                   summary=f"{notice.case.number} {notice.task.name} 催办通知书草稿撤销：{reason}")
+            if not notice.withdraw(reason):
+                continue
             withdrawn += 1
     return withdrawn

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from plandesk.core.refusals import Refusal, show
 from plandesk.workflow.models import Light, Task, TaskState
 from plandesk.workflow.services import WorkflowError
 
@@ -72,10 +73,8 @@ def phone(request, task_id: int):
     try:
         services.record_phone_reminder(task_id, request.user, callee_name=request.POST.get("callee_name", ""),
                                        content=request.POST.get("content", ""), called_at=called_at)
-    except WorkflowError as exc:
-        if exc.status in (403, 404):
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc, not_found=(403, 404))
     else:
         messages.success(request, "已登记电话催办")
     return redirect("supervision:desk")
@@ -122,10 +121,8 @@ def issue(request, notice_id: int):
         days = -1
     try:
         item = services.issue_notice(notice_id, request.user, urging_days=days)
-    except WorkflowError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc, not_found=(404,))
         return redirect("supervision:notice", notice_id)
     messages.success(request, f"已签发 {item.number}")
     return redirect("supervision:notice", notice_id)
@@ -137,10 +134,8 @@ def feedback(request, notice_id: int):
     try:
         services.file_feedback(notice_id, request.user, delay_reason=request.POST.get("delay_reason", ""),
                                handling_opinion=request.POST.get("handling_opinion", ""))
-    except WorkflowError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc, not_found=(404,))
     else:
         messages.success(request, "已提交书面反馈，现在可以办结该环节")
     return redirect("supervision:notice", notice_id)

@@ -8,20 +8,16 @@ from urllib.parse import quote
 
 from ninja import Router, Schema, Status
 
-from plandesk.audit.context import client_ip
 from plandesk.cases.models import Case
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
+from plandesk.core.context import client_ip
 from plandesk.window import services
 from plandesk.window.intake import IntakeInvalid
 from plandesk.window.models import SupplementNotice
-from plandesk.window.query import QueryRefused, public_query
+from plandesk.window.query import public_query
 
 router = Router(tags=["窗口 window"])
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class FieldError(Schema):
@@ -127,9 +123,6 @@ class QueryOut(Schema):
     paused: bool
 
 
-def _raise(exc: services.WindowError):
-    raise ApiError(exc.status, exc.code, exc.message, **exc.extra) from exc
-
 
 def _intake_out(request, result: services.IntakeResult) -> dict:
     case = result.case
@@ -149,8 +142,6 @@ def create_case(request, payload: IntakeIn):
     data = payload.dict()
     try:
         result = services.intake(data, actor=request.auth)
-    except services.WindowError as exc:
-        _raise(exc)
     except IntakeInvalid as exc:
         raise ApiError(400, "invalid", exc.message, fields=exc.fields) from exc
     return Status(201 if result.created else 200, _intake_out(request, result))
@@ -171,12 +162,9 @@ def pickup(request, case_number: str, payload: PickupIn):
     if not services.is_output_clerk(request.auth):
         raise ApiError(403, "forbidden", "只有出件窗口可以登记取件")
     case = _case(case_number)
-    try:
-        done = services.record_pickup(case, actor=request.auth, collector_name=payload.collector_name,
-                                      collector_id_number=payload.collector_id_number,
-                                      on_behalf_of=payload.on_behalf_of, documents=payload.documents)
-    except services.WindowError as exc:
-        _raise(exc)
+    done = services.record_pickup(case, actor=request.auth, collector_name=payload.collector_name,
+                                  collector_id_number=payload.collector_id_number,
+                                  on_behalf_of=payload.on_behalf_of, documents=payload.documents)
     return {"case_number": case.number, "status": case.status, "collector_name": done.collector_name,
             "on_behalf_of": done.on_behalf_of, "documents": done.documents, "picked_up_at": done.picked_up_at}
 
@@ -202,10 +190,7 @@ def supplements(request, case_number: str, payload: SupplementsIn):
     notice = case.supplement_notices.filter(state=SupplementNotice.State.OPEN).first()
     if notice is None:
         raise ApiError(409, "conflict", "该案件没有待补正的告知书")
-    try:
-        case = services.record_supplements(notice, actor=request.auth, note=payload.note)
-    except services.WindowError as exc:
-        _raise(exc)
+    case = services.record_supplements(notice, actor=request.auth, note=payload.note)
     return {"case_number": case.number, "status": case.status, "due_at": case.due_at,
             "expected_pickup_date": case.expected_pickup_date}
 
@@ -247,8 +232,6 @@ def refuse_application(request, payload: RefusalIn):
         if payload.project is not None else None
     try:
         notice, created = services.refuse_application(data, actor=request.auth)
-    except services.WindowError as exc:
-        _raise(exc)
     except IntakeInvalid as exc:
         raise ApiError(400, "invalid", exc.message, fields=exc.fields) from exc
     return Status(201 if created else 200, _refusal_out(request, notice))
@@ -277,7 +260,4 @@ def query(request, payload: QueryIn):
     """Public progress query with the case number and query password from the filing receipt. An unknown case and
     a wrong password both give `404`; after 5 failures for a case within an hour its queries get `429` (the right
     password included); one client address may fail at most 100 times an hour. No staff names, no opinions."""
-    try:
-        return public_query(payload.case_number, payload.password, address=client_ip(request), channel="api")
-    except QueryRefused as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
+    return public_query(payload.case_number, payload.password, address=client_ip(request), channel="api")

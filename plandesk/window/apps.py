@@ -6,4 +6,4 @@ class WindowConfig(AppConfig):
     verbose_name = "窗口"
 
     def ready(self) -> None:
-        from plandesk.window import signals  # noqa: F401 - connects the receivers
+        from plandesk.window import receivers  # noqa: F401 - connects the receivers

@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from plandesk.cases.models import Case, CaseStatus, query_password_digest
 from plandesk.core import sql as core_sql
+from plandesk.core.refusals import Refusal
 from plandesk.window.models import QueryFailure
 
 log = logging.getLogger("plandesk.window.query")
@@ -32,10 +33,11 @@ WINDOW = timedelta(hours=1)
 NOT_FOUND = "案件编号或查询密码不正确"
 
 
-class QueryRefused(Exception):
+class QueryRefused(Refusal):
+    """A refused public query (one refusal type for the house: plandesk/core/refusals.py)."""
+
     def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        super().__init__(message, status=status, code=code)
 
 
 def _limits():

@@ -23,7 +23,11 @@ from django.utils import timezone
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseError, CaseStatus, Outcome
+from plandesk.core import counters
+from plandesk.core.refusals import Refusal
+from plandesk.core.signals import result_picked_up
 from plandesk.window import storage
+from plandesk.window.identity import clean_collector
 from plandesk.window.intake import CleanApplication, IntakeInvalid, MaterialState, validate
 from plandesk.window.models import MaterialFile, Pickup, Receipt, RefusalNotice, SupplementNotice
 
@@ -31,12 +35,11 @@ RECEIPT_MINUTES = 15
 RECEIPT_SALT = "plandesk.window.receipt"
 
 
-class WindowError(Exception):
-    """A refused window action: `status`/`code` for the API, `message` for people (zh-Hans)."""
+class WindowError(Refusal):
+    """A refused window action (one refusal type for the house: plandesk/core/refusals.py)."""
 
     def __init__(self, status: int, code: str, message: str, **extra):
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
+        super().__init__(message, status=status, code=code, **extra)
 
 
 # --- who works at which window --------------------------------------------------------------------------------------
@@ -207,25 +210,15 @@ def intake(data: dict, *, actor, files: dict | None = None, now=None, choose_whe
 # --- refusal to accept -----------------------------------------------------------------------------------------------
 
 def _number_notice(notice: RefusalNotice) -> RefusalNotice:
-    """Give the notice the next number of its year (不受〔2026〕1号) inside the caller's transaction; a racing
-    writer hits the unique constraint and the savepoint retries with the next free sequence."""
-    from django.db.models import Max
-
+    """Give the notice the next number of its year (不受〔2026〕1号) inside the caller's transaction (core.counters,
+    gap-free). The number is taken in the notice's own savepoint: a notice refused by its idempotency key gives the
+    number back."""
     year = timezone.localdate(notice.issued_at).year
-    for _attempt in range(10):
-        last = RefusalNotice.objects.filter(year=year).aggregate(m=Max("sequence"))["m"] or 0
-        notice.year, notice.sequence = year, last + 1
-        notice.number = f"不受〔{year}〕{last + 1}号"
-        try:
-            with transaction.atomic():
-                notice.save()
-            return notice
-        except IntegrityError:
-            if notice.idempotency_key and RefusalNotice.objects.filter(
-                    idempotency_key=notice.idempotency_key).exists():
-                raise
-            notice.pk = None
-    raise WindowError(409, "conflict", "通知书编号冲突，请重试")
+    with transaction.atomic():
+        seq = counters.next_value(f"window.refusal:{year}")
+        notice.year, notice.sequence, notice.number = year, seq, f"不受〔{year}〕{seq}号"
+        notice.save()
+    return notice
 
 
 def refuse(case: Case, reason: str, *, actor) -> RefusalNotice:
@@ -390,21 +383,9 @@ def default_documents(case: Case) -> list[str]:
 def record_pickup(case: Case, *, actor, collector_name: str, collector_id_number: str, on_behalf_of: str = "",
                   documents: list[str] | None = None) -> Pickup:
     """Hand the result over: who collected, for whom, which documents; the case closes. Only once."""
-    from plandesk.window.identity import IdentityError, validate_id_number
-
     if not is_output_clerk(actor):
         raise WindowError(403, "forbidden", "只有出件窗口可以登记取件")
-    fields = []
-    name = " ".join((collector_name or "").split())
-    if not name:
-        fields.append({"field": "collector_name", "message": "“领取人姓名”为必填项"})
-    elif len(name) > 60:
-        fields.append({"field": "collector_name", "message": "“领取人姓名”过长（至多 60 个字符）"})
-    id_number = ""
-    try:
-        id_number = validate_id_number(collector_id_number or "")
-    except IdentityError as exc:
-        fields.append({"field": "collector_id_number", "message": str(exc)})
+    name, id_number, fields = clean_collector(collector_name, collector_id_number)
     documents = list(documents) if documents else default_documents(case)
     unknown = [d for d in documents if d not in Pickup.Document.values]
     if unknown:
@@ -421,8 +402,6 @@ def record_pickup(case: Case, *, actor, collector_name: str, collector_id_number
                                        on_behalf_of=(on_behalf_of or current.applicant_name)[:200],
                                        documents=documents, clerk=actor)
         current.close(actor=actor, note=f"{name} 领取")
-        from plandesk.window.signals import result_picked_up
-
         result_picked_up.send(sender=Pickup, pickup=pickup)
         record("window.pickup", pickup, after={"case": current.number, "collector": name,
                                                "documents": documents},

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plandesk.audit.context import client_ip
 from plandesk.cases.models import Case, CaseStatus
 from plandesk.catalog.models import Item, ParallelGroup
+from plandesk.core.context import client_ip
+from plandesk.core.refusals import Refusal, show
 from plandesk.gis.geometry import GeometryError, to_geojson
 from plandesk.window import pdf, services, sites, storage
 from plandesk.window.forms import read_form, schema_inputs
@@ -292,8 +293,8 @@ def refuse(request, number: str):
     case = _window_case(number)
     try:
         services.refuse(case, request.POST.get("reason", ""), actor=request.user)
-    except services.WindowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     else:
         messages.success(request, "已作不予受理处理，请打印不予受理通知书交申请人")
     return redirect("window:case", case.number)
@@ -326,8 +327,8 @@ def record_supplements(request, number: str, pk: int):
         services.record_supplements(notice, actor=request.user, note=request.POST.get("note", ""), files=files)
     except services.IntakeInvalid as exc:
         messages.error(request, exc.message)
-    except services.WindowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     else:
         messages.success(request, "补正材料已登记，案件恢复计时")
     return redirect("window:case", number)
@@ -357,8 +358,8 @@ def pickup(request, number: str):
                                collector_id_number=request.POST.get("collector_id_number", ""),
                                on_behalf_of=request.POST.get("on_behalf_of", ""),
                                documents=request.POST.getlist("documents"))
-    except services.WindowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     else:
         messages.success(request, "已登记取件，案件办结")
     return redirect("window:case", case.number)

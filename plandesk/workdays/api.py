@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.workdays import calendar
 
 router = Router(tags=["工作日历 calendar"])
@@ -16,10 +16,6 @@ PREFIX = "/calendar"
 MAX_API_DAYS = 3650
 MAX_API_SPAN_DAYS = 36500
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class DateOut(Schema):

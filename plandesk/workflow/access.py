@@ -15,6 +15,8 @@ ACCESS = {
     "workflow:complete": Rule(signed_in=True, objects=OWN_TASK),
     "workflow:transfer": Rule(signed_in=True, objects=OWN_TASK),
     "workflow:supplement": Rule(signed_in=True, objects=OWN_TASK),
+    "workflow:compliance_run": roles(*CASE_READERS, objects=OWN_DIVISION),
+    "workflow:compliance_pdf": roles(*CASE_READERS, objects=OWN_DIVISION),
 }
 API_ACCESS = {
     "GET /api/v1/tasks": Rule(signed_in=True, objects="one's own tasks"),
@@ -24,4 +26,6 @@ API_ACCESS = {
     "POST /api/v1/tasks/{task_id}/transfer": Rule(signed_in=True, objects=OWN_TASK),
     "POST /api/v1/tasks/{task_id}/supplement": Rule(signed_in=True, objects=OWN_TASK),
     "GET /api/v1/cases/{case_number}": roles(*CASE_READERS, objects=OWN_DIVISION),
+    "GET /api/v1/cases/{case_number}/compliance": roles(*CASE_READERS, objects=OWN_DIVISION),
+    "POST /api/v1/cases/{case_number}/compliance": roles(*CASE_READERS, objects=OWN_DIVISION),
 }

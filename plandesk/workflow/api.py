@@ -6,20 +6,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import StrictInt
 
+from plandesk.cases import compliance
 from plandesk.cases.models import Case
-from plandesk.core.api_errors import ApiError
+from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.workflow import services
 from plandesk.workflow.models import Task
 
 router = Router(tags=["办理 work"])
 
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class MeetingRequiredOut(Schema):
@@ -134,9 +131,6 @@ def task_out(task: Task) -> dict:
     }
 
 
-def _raise(exc: services.WorkflowError):
-    raise ApiError(exc.status, exc.code, exc.message, **exc.extra) from exc
-
 
 def _user_named(username: str):
     from django.contrib.auth import get_user_model
@@ -160,11 +154,8 @@ def complete(request, task_id: int, payload: CompleteIn):
     """Complete a task with a decision: approve, reject, or return (to the previous step). 403 is checked first;
     a task already completed or a stale `version` gives 409 and changes nothing; a meeting step gives
     409 meeting_required. Completing a task offered to the caller's post claims it."""
-    try:
-        created = services.complete_task(task_id, request.auth, decision=payload.decision, opinion=payload.opinion,
-                                         form=payload.form, version=payload.version)
-    except services.WorkflowError as exc:
-        _raise(exc)
+    created = services.complete_task(task_id, request.auth, decision=payload.decision, opinion=payload.opinion,
+                                     form=payload.form, version=payload.version)
     rows = Task.objects.filter(pk__in=[t.pk for t in created]).select_related("case", "post", "office", "assignee")
     return {"next_tasks": [task_out(t) for t in rows]}
 
@@ -172,20 +163,14 @@ def complete(request, task_id: int, payload: CompleteIn):
 @router.post("/tasks/{task_id}/claim", response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def claim(request, task_id: int, payload: VersionIn):
     """Claim (签收) a task offered to the caller's post: from then on only the caller works it."""
-    try:
-        task = services.claim_task(task_id, request.auth, version=payload.version)
-    except services.WorkflowError as exc:
-        _raise(exc)
+    task = services.claim_task(task_id, request.auth, version=payload.version)
     return task_out(task)
 
 
 @router.post("/tasks/{task_id}/draft", response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def draft(request, task_id: int, payload: DraftIn):
     """Save a draft opinion and form (does not change the task's version)."""
-    try:
-        task = services.save_draft(task_id, request.auth, opinion=payload.opinion, form=payload.form)
-    except services.WorkflowError as exc:
-        _raise(exc)
+    task = services.save_draft(task_id, request.auth, opinion=payload.opinion, form=payload.form)
     return task_out(task)
 
 
@@ -193,11 +178,8 @@ def draft(request, task_id: int, payload: DraftIn):
              response={200: TaskOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def transfer(request, task_id: int, payload: TransferIn):
     """Transfer (转办) a task to a colleague holding the same post, with a reason."""
-    try:
-        task = services.transfer_task(task_id, request.auth, _user_named(payload.to), payload.reason,
-                                      version=payload.version)
-    except services.WorkflowError as exc:
-        _raise(exc)
+    task = services.transfer_task(task_id, request.auth, _user_named(payload.to), payload.reason,
+                                  version=payload.version)
     return task_out(task)
 
 
@@ -205,10 +187,7 @@ def transfer(request, task_id: int, payload: TransferIn):
              response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def supplement(request, task_id: int, payload: SupplementIn):
     """Return to the applicant for supplements (补正): the case's clock stops until the window resumes it."""
-    try:
-        case = services.request_supplement(task_id, request.auth, payload.note)
-    except services.WorkflowError as exc:
-        _raise(exc)
+    case = services.request_supplement(task_id, request.auth, payload.note)
     return {"case_number": case.number, "status": case.status}
 
 
@@ -265,3 +244,65 @@ def case_detail(request, case_number: str):
     if not services.may_see_case(request.auth, case):
         raise ApiError(403, "forbidden", "您无权查看这个案卷")
     return case_out(case)
+
+
+# --- the case file's site compliance check (the check itself: plandesk.cases.compliance) ------------------
+
+class ParcelOut(Schema):
+    code: str
+    land_use: str
+    overlap_area_m2: float
+    share: float
+
+
+class CheckOut(Schema):
+    indicator: str
+    limit: Any
+    proposed: Any
+    result: str
+
+
+class ConflictOut(Schema):
+    kind: str
+    layer: str
+    feature: str
+    measure: float
+
+
+class ComplianceOut(Schema):
+    computed_at: datetime
+    parcels: list[ParcelOut]
+    checks: list[CheckOut]
+    conflicts: list[ConflictOut]
+
+
+def _compliance_case(user, number: str) -> Case:
+    case = Case.objects.filter(number=number).first()
+    if case is None:
+        raise ApiError(404, "not_found", "没有这个案卷")
+    if not services.may_see_case(user, case):
+        raise ApiError(403, "forbidden", "您无权查看这个案卷")
+    return case
+
+
+@router.get("/cases/{case_number}/compliance", response={200: ComplianceOut, 403: ErrorOut, 404: ErrorOut})
+def latest_compliance(request, case_number: str):
+    """The latest site compliance check of a case (areas in m² in the bureau's projected CRS). Staff allowed to
+    see the case; a case never checked (no site) → 404 `not_checked`."""
+    case = _compliance_case(request.auth, case_number)
+    check = compliance.latest(case)
+    if check is None:
+        raise ApiError(404, "not_checked", "该案卷尚未进行用地合规性审查")
+    return compliance.as_api(check, request.auth)
+
+
+@router.post("/cases/{case_number}/compliance",
+             response={201: ComplianceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def rerun_compliance(request, case_number: str):
+    """Run the check again on the layers in force now (the earlier runs stay on file)."""
+    case = _compliance_case(request.auth, case_number)
+    try:
+        check = compliance.run(case, actor=request.auth)
+    except compliance.ComplianceError as exc:
+        raise ApiError(409, "no_site", str(exc)) from exc
+    return Status(201, compliance.as_api(check, request.auth))

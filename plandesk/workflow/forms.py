@@ -1,7 +1,7 @@
 """A task's form (审查意见表) rendered from its JSON Schema, and read back from a posted page.
 
 The schema is the single source: the page shows one field per property, the API and the page validate against
-the same schema on the server (services._validate_form).
+the same schema on the server (tasks._validate_form).
 """
 
 from __future__ import annotations

@@ -9,10 +9,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from plandesk.cases import compliance
 from plandesk.cases.models import Case
+from plandesk.core.refusals import Refusal, show
 from plandesk.workflow import services
 from plandesk.workflow.forms import form_from_post, schema_fields
 from plandesk.workflow.models import Task, TaskState
@@ -158,8 +161,8 @@ def claim(request, task_id: int):
     try:
         services.claim_task(task_id, request.user, version=_version(request))
         messages.success(request, "已签收")
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     return _back(task_id, request)
 
 
@@ -181,8 +184,8 @@ def complete(request, task_id: int):
                                    opinion=opinion, form=form, version=_version(request))
             messages.success(request, f"“{task.name}”已办结")
             return redirect("workflow:todo")
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     return _back(task_id, request)
 
 
@@ -195,8 +198,8 @@ def transfer(request, task_id: int):
                                version=_version(request))
         messages.success(request, f"已转办给 {to_user.display_name}")
         return redirect("workflow:todo")
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     return _back(task_id, request)
 
 
@@ -206,6 +209,30 @@ def supplement(request, task_id: int):
     try:
         services.request_supplement(task_id, request.user, request.POST.get("note", ""))
         messages.success(request, "已退回申请人补正，案卷暂停计时")
-    except services.WorkflowError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show(request, exc)
     return _back(task_id, request)
+
+
+# --- the case file's site compliance check, on the workspace (the check itself: plandesk.cases.compliance) ---
+
+@login_required
+@require_POST
+def rerun_compliance(request, number: str):
+    case = _visible_case(request.user, number)
+    try:
+        check = compliance.run(case, actor=request.user)
+    except compliance.ComplianceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已完成第 {check.number} 次用地合规性审查：{check.get_verdict_display()}")
+    return redirect(reverse("workflow:case", args=[case.number]) + "#compliance")
+
+
+@login_required
+def compliance_pdf(request, number: str, check_number: int):
+    case = _visible_case(request.user, number)
+    check = get_object_or_404(case.compliance_checks, number=check_number)
+    response = HttpResponse(compliance.report_pdf(check), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="compliance-{case.number}-{check.number}.pdf"'
+    return response

@@ -117,10 +117,10 @@ def test_it_shows_the_panel_reruns_from_the_workspace_and_serves_the_report(city
     page = client.get(f"/work/cases/{case.number}/").content.decode()
     assert 'id="compliance"' in page and 'id="compliance-map"' in page
     assert "compliance-parcels" in page and "占压道路红线" in page and "EW02-gas" in page
-    response = client.post(f"/cases/{case.number}/compliance/run/")
+    response = client.post(f"/work/cases/{case.number}/compliance/run/")
     assert response.status_code == 302 and response["Location"].endswith("#compliance")
     assert case.compliance_checks.count() == 2
-    pdf = client.get(f"/cases/{case.number}/compliance/2.pdf")
+    pdf = client.get(f"/work/cases/{case.number}/compliance/2.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = extract_text(pdf.content)
     assert "用地合规性审查报告" in text and case.number in text and "占压道路红线" in text
@@ -128,11 +128,11 @@ def test_it_shows_the_panel_reruns_from_the_workspace_and_serves_the_report(city
     parcel = case.compliance_checks.get(number=2).result["parcels"][0]["code"]
     assert parcel in text
     assert ComplianceCheck.objects.get(case=case, number=2).report_pdf  # kept on the case file
-    assert client.get(f"/cases/{case.number}/compliance/9.pdf").status_code == 404
+    assert client.get(f"/work/cases/{case.number}/compliance/9.pdf").status_code == 404
     other = Client()
     other.force_login(city["handler2"])
-    assert other.get(f"/cases/{case.number}/compliance/1.pdf").status_code == 404
-    assert other.post(f"/cases/{case.number}/compliance/run/").status_code == 404
+    assert other.get(f"/work/cases/{case.number}/compliance/1.pdf").status_code == 404
+    assert other.post(f"/work/cases/{case.number}/compliance/run/").status_code == 404
     assert case.compliance_checks.count() == 2
 
 

@@ -4,10 +4,11 @@ from datetime import date
 
 from django.core.management import call_command
 
+from plandesk.core.search import highlight, query_grams
 from plandesk.handbook.models import ArticleVersion
 from plandesk.portal.index import search_index
 from plandesk.portal.models import SearchEntry, SearchGram
-from plandesk.portal.search import highlight, query_grams, search_all
+from plandesk.portal.search import search_all
 
 
 def titles(hits):

@@ -11,6 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from plandesk.publicity import services
 from plandesk.publicity.models import Kind, Publicity, Subject
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -72,7 +73,7 @@ def running(db, travel) -> Publicity:
     """A pre-approval publicity of a project scheme, running; the clock stands at 2026-12-07 10:00."""
     publicity = scheduled()
     travel(TODAY)
-    assert publicity.start()
+    assert services.start(publicity)
     return publicity
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from plandesk.publicity import services
 from plandesk.publicity.challenge import NUMERALS
 from plandesk.publicity.models import Opinion
 from plandesk.publicity.tests.conftest import make_publicity
@@ -19,7 +20,7 @@ def _current_publicity():
     notice_on = publicity.starts_on - timedelta(days=5)
     publicity.record_notice(outlet="城市日报", notice_on=notice_on, text="公告")
     publicity.schedule(today=notice_on)
-    publicity.start(today=today)
+    services.start(publicity, today=today)
     return publicity
 
 

@@ -8,6 +8,7 @@ import pytest
 from plandesk.accounts.models import Role
 from plandesk.audit.models import Event
 from plandesk.conftest import make_user
+from plandesk.publicity import services
 from plandesk.publicity.models import Opinion, OpinionGroup, OpinionStatus, PublicityError
 from plandesk.publicity.services import submit_opinion, summary_for_case
 
@@ -57,20 +58,20 @@ def test_it_summarizes_and_publishes_with_the_responses(running, opinions, membe
     green_again.merge_into(green, actor=member)
     height.accept(actor=member)
     with pytest.raises(PublicityError, match="公示期结束后"):
-        running.publish_summary(actor=member)
+        services.publish_summary(running, actor=member)
     travel(date(2026, 12, 17))
-    assert running.end()
+    assert services.end(running)
     with pytest.raises(PublicityError, match="未审核"):
-        running.publish_summary(actor=member)
+        services.publish_summary(running, actor=member)
     spam.reject(actor=member, reason="广告")
     with pytest.raises(PublicityError, match="未归类"):
-        running.publish_summary(actor=member)
+        services.publish_summary(running, actor=member)
     landscape = OpinionGroup.objects.create(publicity=running, title="绿化")
     sunlight = OpinionGroup.objects.create(publicity=running, title="日照", response="经日照分析，满足大寒日 2 小时。")
     green.classify(landscape, actor=member)
     height.classify(sunlight, actor=member)
     with pytest.raises(PublicityError, match="答复"):
-        running.publish_summary(actor=member)
+        services.publish_summary(running, actor=member)
     landscape.response = "已要求南侧增加乔木。"
     landscape.save()
 
@@ -79,7 +80,7 @@ def test_it_summarizes_and_publishes_with_the_responses(running, opinions, membe
     assert [(g.title, g.count) for g in summary.groups] == [("绿化", 2), ("日照", 1)]
     assert summary.complete and not summary.published
 
-    running.publish_summary(actor=member)
+    services.publish_summary(running, actor=member)
     assert summary_for_case(case)[0].published
     # The three people whose opinions were taken hear of the answer by SMS (their contact is a mobile number);
     # the rejected one does not.
@@ -90,7 +91,7 @@ def test_it_summarizes_and_publishes_with_the_responses(running, opinions, membe
         ("sms", "13900000000", str(o.pk)) for o in (green, green_again, height)]
     assert green.tracking_code in sms[0].body
     with pytest.raises(PublicityError, match="已经公布"):
-        running.publish_summary(actor=member)
+        services.publish_summary(running, actor=member)
 
 
 def test_it_moderates_through_the_staff_page(client, running, opinions, member):
@@ -114,7 +115,7 @@ def test_it_moderates_through_the_staff_page(client, running, opinions, member):
 
 def test_it_lets_only_heads_director_and_office_publish(client, running, member, travel):
     travel(date(2026, 12, 17))
-    running.end()
+    services.end(running)
     client.force_login(member)  # a handler
     assert client.post(f"/publicity/staff/{running.pk}/publish_summary/").status_code == 403
     head = make_user("head1", Role.DIVISION_HEAD)

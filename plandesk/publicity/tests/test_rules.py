@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from plandesk.audit.models import Event
+from plandesk.publicity import services
 from plandesk.publicity.models import Kind, Publicity, PublicityError, Status, Subject, Venue
 from plandesk.publicity.tests.conftest import make_publicity, scheduled
 
@@ -75,7 +76,7 @@ def test_it_does_not_start_with_a_late_or_missing_notice(db, travel):
     publicity.schedule(today=date(2026, 12, 1))
     travel(date(2026, 12, 7))
     with pytest.raises(PublicityError, match="媒体公告未按时发布"):
-        publicity.start()
+        services.start(publicity)
     assert Publicity.objects.get(pk=publicity.pk).status == Status.SCHEDULED
 
 
@@ -83,7 +84,7 @@ def test_it_does_not_start_before_its_day(db, travel):
     publicity = scheduled()
     travel(date(2026, 12, 6))
     with pytest.raises(PublicityError, match="尚未到开始日期"):
-        publicity.start()
+        services.start(publicity)
 
 
 def test_it_refuses_to_schedule_a_start_in_the_past(db):
@@ -96,9 +97,9 @@ def test_it_refuses_to_schedule_a_start_in_the_past(db):
 def test_it_writes_an_audit_event_for_each_transition(db, travel):
     publicity = scheduled()
     travel(date(2026, 12, 7))
-    publicity.start()
+    services.start(publicity)
     travel(date(2026, 12, 17))
-    publicity.end()
+    services.end(publicity)
     actions = list(Event.objects.filter(object_type="publicity.publicity", object_id=str(publicity.pk))
                    .order_by("id").values_list("action", flat=True))
     assert actions == ["publicity.notice_recorded", "publicity.scheduled", "publicity.started", "publicity.ended"]

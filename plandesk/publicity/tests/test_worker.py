@@ -6,6 +6,7 @@ import pytest
 
 from plandesk.audit.models import Event
 from plandesk.core.jobs import registered_jobs
+from plandesk.publicity import services
 from plandesk.publicity.jobs import end_publicity, start_publicity
 from plandesk.publicity.models import Publicity, Status
 from plandesk.publicity.tests.conftest import make_publicity, scheduled
@@ -41,8 +42,8 @@ def test_it_lets_only_one_of_two_workers_start_a_publicity(travel):
     publicity = scheduled()
     travel(date(2026, 12, 7))
     first, second = Publicity.objects.get(pk=publicity.pk), Publicity.objects.get(pk=publicity.pk)
-    assert first.start() is True
-    assert second.start() is False
+    assert services.start(first) is True
+    assert services.start(second) is False
     assert _events(publicity, "publicity.started") == 1
 
 
@@ -59,7 +60,7 @@ def test_it_offers_its_jobs_to_the_plandesk_worker(travel):
     publicity = scheduled()
     travel(date(2026, 12, 7))
     jobs = dict(registered_jobs())
-    assert {"publicity.start_publicity", "publicity.end_publicity", "publicity.purge_rate_limits"} <= set(jobs)
+    assert {"publicity.start_publicity", "publicity.end_publicity", "core.purge_rate_limits"} <= set(jobs)
     assert jobs["publicity.start_publicity"]() == 1
     assert Publicity.objects.get(pk=publicity.pk).status == Status.RUNNING
 

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from plandesk.cases.models import Case, CaseNumberCounter
+from plandesk.cases.models import Case
+from plandesk.core.models import Counter
 from plandesk.core.pdf import extract_text
 from plandesk.window.models import Receipt
 from plandesk.window.tests.conftest import ID_NUMBER, SITE, USCC, application
@@ -155,7 +156,7 @@ def test_it_names_each_bad_field_and_stores_nothing(clerk_api, path, value, fiel
     assert field in found, found
     assert message in found[field]
     assert Case.objects.count() == 0 and Receipt.objects.count() == 0
-    assert not CaseNumberCounter.objects.filter(last__gt=0).exists()
+    assert not Counter.objects.filter(scope__startswith="cases.number:", last__gt=0).exists()
 
 
 @time_machine.travel(NOW, tick=False)

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test import Client
 
 from plandesk.audit.models import Event
-from plandesk.cases.models import Case, CaseNumberCounter
+from plandesk.cases.models import Case
+from plandesk.core.models import Counter
 from plandesk.core.pdf import extract_text
 from plandesk.window import services
 from plandesk.window.intake import IntakeInvalid
@@ -45,10 +46,11 @@ def flat(data: bytes) -> str:
 
 @time_machine.travel(NOW, tick=False)
 def test_it_refuses_before_registration_without_a_case_number(bureau):
-    counters = list(CaseNumberCounter.objects.values_list("pk", "last"))
+    counters = list(Counter.objects.filter(scope__startswith="cases.number:").values_list("pk", "last"))
     notice, created = services.refuse_application(refusal(), actor=bureau["intake"])
     assert created and notice.number == "不受〔2026〕1号" and notice.case is None
-    assert Case.objects.count() == 0 and list(CaseNumberCounter.objects.values_list("pk", "last")) == counters
+    assert Case.objects.count() == 0 and list(
+        Counter.objects.filter(scope__startswith="cases.number:").values_list("pk", "last")) == counters
     assert len(notice.materials) == 1 and "申请" in notice.materials[0]  # only what was handed in
     event = Event.objects.get(action="window.application_refused")
     assert event.after["number"] == "不受〔2026〕1号" and event.actor == bureau["intake"]

@@ -10,7 +10,7 @@ import time_machine
 
 from plandesk.cases.models import CaseStatus
 from plandesk.workdays import calendar
-from plandesk.workflow import services
+from plandesk.workflow import hooks, services
 from plandesk.workflow.models import Light, TaskState
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -216,7 +216,7 @@ def test_an_apps_work_rule_keeps_a_post_holder_from_working_or_being_handed_a_ta
     def not_handler1(user, task):
         return "本环节须由他人办理" if user.username == "handler1" and task.step_id == "review" else None
 
-    monkeypatch.setattr(services, "WORK_RULES", [not_handler1])
+    monkeypatch.setattr(hooks, "work_rules", lambda: [not_handler1])
     case = bureau.new_case("permit")
     task = case.tasks.get(state=TaskState.OPEN)
     assert not services.may_work(bureau["handler1"], task) and services.may_work(bureau["handler1b"], task)

@@ -9,7 +9,7 @@ import pytest
 
 from plandesk.cases.models import CaseStatus, Outcome
 from plandesk.organization.models import Post
-from plandesk.workflow import services
+from plandesk.workflow import runtime, services
 from plandesk.workflow.models import ProcessInstance, Task, TaskState
 
 FORMS = {
@@ -42,8 +42,8 @@ def engine_mode(request, monkeypatch, django_capture_on_commit_callbacks):
         return real_loads(state, parsed)
 
     monkeypatch.setattr(engine, "loads", counting_loads)
-    monkeypatch.setattr(services, "ENGINE_CACHE", mode == "live")
-    services._live.clear()
+    monkeypatch.setattr(runtime, "ENGINE_CACHE", mode == "live")
+    runtime._live.clear()
     global STEP_CONTEXT
     STEP_CONTEXT = (lambda: django_capture_on_commit_callbacks(execute=True)) if mode == "live" else None
     yield mode

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from plandesk.audit.context import acting_as
+from plandesk.core.context import acting_as
 from plandesk.core.registry import app_modules
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from plandesk.audit.context import acting_as
+from plandesk.core.context import acting_as
 from plandesk.core.jobs import registered_jobs
 
 log = logging.getLogger("plandesk.worker")

@@ -9,6 +9,7 @@ import json
 from django import template
 
 from plandesk.cases import compliance
+from plandesk.gis.geometry import to_geojson
 
 register = template.Library()
 
@@ -16,8 +17,6 @@ LIGHTS = {"pass": "green", "review": "yellow", "fail": "red"}
 
 
 def _map_data(case, check, conflicts) -> str:
-    from plandesk.gis.geometry import to_geojson
-
     features = [{"type": "Feature", "properties": {"role": "site", "label": "用地范围"},
                  "geometry": to_geojson(case.site)}]
     for parcel in check.result.get("parcels", []):
@@ -37,7 +36,7 @@ def _is_handler_step(task) -> bool:
     return post is not None and post.function == "handler" and not (task.draft or {}).get("opinion")
 
 
-@register.inclusion_tag("cases/_compliance.html", takes_context=True)
+@register.inclusion_tag("workflow/_compliance.html", takes_context=True)
 def case_compliance(context, case):
     if case is None or case.site is None:
         return {"case": None}

@@ -1,0 +1,25 @@
+"""Named events between apps: the one way an app tells the layers above (or beside it) that something happened.
+
+A signal is sent by the model method or service that made the change, inside its transaction, so a receiver's
+writes commit or roll back with it. Receivers live in the listening app's `receivers.py`, imported by its
+`AppConfig.ready()`; the sender never knows who listens. Each signal says below who sends it and with what.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# core.admin_otp, when an administrator's TOTP code was accepted: sender=the user's class, user=the user.
+second_factor_verified = Signal()
+
+# window.services.pick_up, inside the pick-up's transaction: sender=window.Pickup, pickup=the Pickup. The
+# certificates app records the hand-over in its issuance register, the reports count it; the window knows neither.
+result_picked_up = Signal()
+
+# cases.Case.mark_ready_for_pickup, after the status, the outcome and the READY history event are saved:
+# sender=Case, case=the whole case row. The certificates are issued, the window tells the applicant.
+case_ready = Signal()
+
+# cases.Case.pause, after the pause row is written: sender=Case, case=the case, pause=the CasePause. The window
+# writes the one-time complete supplement notice (补正告知) for a supplement pause.
+case_paused = Signal()

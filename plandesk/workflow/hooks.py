@@ -1,0 +1,35 @@
+"""What the apps above add to the workflow, found by name: an app offers `plandesk/<app>/workflow_hooks.py` with
+any of
+
+    WORK_RULES = [callable(user, task) -> refusal in Chinese | None]   # narrows who may work a task (certificates:
+                                                                      # whoever prepared the documents may not check)
+    COMPLETION_CHECKS = [callable(task) -> None]                      # raises a refusal to keep a task open
+                                                                      # (supervision: an urged task needs feedback)
+    LIGHT_SWEEPS = [callable(case_ids=[...]) -> None]                 # recolours a case whose deadlines moved
+
+and the workflow asks them, in layer order, wherever it decides. Gathered once per process (the registry is fixed
+after start-up); the workflow calls these functions through this module, so a test may replace one.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from plandesk.core.registry import app_modules
+
+
+@functools.cache
+def _gathered(name: str) -> tuple:
+    return tuple(hook for _label, module in app_modules("workflow_hooks") for hook in getattr(module, name, ()))
+
+
+def work_rules() -> tuple:
+    return _gathered("WORK_RULES")
+
+
+def completion_checks() -> tuple:
+    return _gathered("COMPLETION_CHECKS")
+
+
+def light_sweeps() -> tuple:
+    return _gathered("LIGHT_SWEEPS")
