@@ -17,7 +17,9 @@ request_id_var: ContextVar[str] = ContextVar("plandesk_request_id", default="")
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = request_id_var.get()
+            # django.request logs an error answer after the middleware has returned, with the request attached.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", "") or request_id_var.get()
         return True
 
 

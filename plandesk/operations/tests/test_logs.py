@@ -1,0 +1,48 @@
+"""JSON log lines (PLANDESK_LOG_FORMAT=json): one object a line, the request id in it, personal data masked."""
+
+import io
+import json
+import logging
+
+import pytest
+from django.conf import settings as django_settings
+
+from plandesk.core.logging import MaskPersonalData
+from plandesk.operations.logs import JsonFormatter, RequestIdFilter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def json_lines():
+    """A handler configured as settings.LOGGING's console handler is under PLANDESK_LOG_FORMAT=json."""
+    assert django_settings.LOGGING["formatters"]["json"]["()"] == "plandesk.operations.logs.JsonFormatter"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(MaskPersonalData())
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+
+
+def test_a_requests_log_lines_carry_its_id(client, settings, json_lines):
+    settings.PLANDESK_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.PLANDESK_HEALTH_MIN_FREE_MB = 10**12  # a failing health check: Django logs the 503
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="req-0123456789abcdef")
+    assert response.status_code == 503
+    lines = [line for line in json_lines() if line["logger"] == "django.request"]
+    assert lines and lines[0]["request_id"] == "req-0123456789abcdef"
+    assert lines[0]["level"] == "ERROR" and lines[0]["message"] == "Service Unavailable: /healthz"
+    assert set(lines[0]) >= {"time", "level", "logger", "message"}
+
+
+def test_json_lines_mask_phones_and_id_numbers(json_lines):
+    logging.getLogger("plandesk.window").warning("caller %s, id %s", "13912345678", "420102199001011234")
+    [line] = [line for line in json_lines() if line["logger"] == "plandesk.window"]
+    assert "13912345678" not in line["message"] and "420102199001011234" not in line["message"]
+    assert "request_id" not in line  # outside a request there is none
