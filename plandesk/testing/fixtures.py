@@ -1,6 +1,8 @@
 """Pytest fixtures shared by several apps' tests. An app's conftest imports the ones it uses:
 
     from plandesk.testing.fixtures import bureau, fast_hasher, window_files  # noqa: F401 (fixtures)
+
+`bureau` here is the demo bureau (a dict of users by name); plandesk.testing.small has the small one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from plandesk.testing.bureau import demo_bureau, small_bureau
+from plandesk.testing.bureau import demo_bureau
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -39,12 +41,6 @@ def bureau(db):
 def city(db):
     """The demo bureau with the demo city's base layers (parcels, red lines, buildings); the users by name."""
     return demo_bureau(with_layers=True)
-
-
-@pytest.fixture
-def small(db):
-    """A small bureau of a few units and posts, one item of each shipped process (plandesk.testing.bureau)."""
-    return small_bureau()
 
 
 def at(day: date, hour: int = 10) -> datetime:

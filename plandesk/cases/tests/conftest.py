@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
 from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from plandesk.gis.geometry import to_geojson
 
-# Shared with the window's tests: the application body, and the autouse fixtures (a fast password hasher, a
-# temporary folder for uploaded files), which apply here because they are imported into this conftest.
-from plandesk.window.tests.conftest import USCC, application, fast_hasher, window_files  # noqa: F401
-
-
-@pytest.fixture
-def city(db):
-    """People, units, posts, items, processes and the demo layers; the users by name."""
-    from plandesk.accounts import demo as accounts_demo
-    from plandesk.accounts.models import User
-    from plandesk.catalog import demo as catalog_demo
-    from plandesk.gis import demo as gis_demo
-    from plandesk.organization import demo as organization_demo
-    from plandesk.workflow import services as workflow
-
-    out = io.StringIO()
-    accounts_demo.load(out)
-    organization_demo.load(out)
-    catalog_demo.load(out)
-    gis_demo.load(out)
-    workflow.ensure_default_processes()
-    return {u.username: u for u in User.objects.all()}
+# The application body, and the autouse fixtures (a fast password hasher, a temporary folder for uploaded files),
+# which apply here because they are imported into this conftest.
+from plandesk.testing.applications import USCC, application  # noqa: F401
+from plandesk.testing.fixtures import city, fast_hasher, window_files  # noqa: F401 (fixtures)
 
 
 def grid():

@@ -221,7 +221,7 @@ def test_it_refuses_a_handling_office_that_holds_none_of_the_site(city, api_as):
 def test_the_intake_page_asks_the_clerk_to_choose_for_a_split_site_and_keeps_the_choice(city, settings, tmp_path):
     import json
 
-    from plandesk.window.tests.test_pages import _form
+    from plandesk.testing.applications import intake_form as _form
 
     settings.PLANDESK_WINDOW_FILES = tmp_path
     client = Client()

@@ -6,10 +6,11 @@ import itertools
 
 import pytest
 
+from plandesk.testing.applications import ID_NUMBER, application  # noqa: F401
+from plandesk.testing.driving import open_task, to_bureau_decision
+from plandesk.testing.fixtures import bureau, fast_hasher, window_files  # noqa: F401 (fixtures)
 from plandesk.window import services as window
-from plandesk.window.tests.conftest import ID_NUMBER, application, bureau, fast_hasher, window_files  # noqa: F401
 from plandesk.workflow import services as workflow
-from plandesk.workflow.models import TaskState
 
 _keys = itertools.count(1)
 
@@ -20,13 +21,6 @@ def signing_key(settings, tmp_path_factory):
     settings.PLANDESK_CERTIFICATE_KEY = str(tmp_path_factory.getbasetemp() / "certificates" / "ed25519.pem")
     settings.PLANDESK_SITE_URL = "http://testserver"
     return settings.PLANDESK_CERTIFICATE_KEY
-
-
-def open_task(case, step_id=None):
-    rows = case.tasks.filter(state=TaskState.OPEN)
-    if step_id:
-        rows = rows.filter(step_id=step_id)
-    return rows.get()
 
 
 def file_case(b, **changes):
@@ -46,15 +40,8 @@ def for_items(*codes: str) -> dict:
     return {"items": list(codes), "forms": forms, "materials": materials}
 
 
-def decide_at_bureau_meeting(b, case, decision="approve", opinion="同意核发"):
-    """Review, division meeting, director, bureau meeting: the case then waits at its certificate step."""
-    workflow.complete_task(open_task(case, "review").pk, b["handler1"], decision="approve",
-                           opinion="符合控规", form={"conformity": "符合"})
-    workflow.complete_meeting_task(case, "division", "approve", "同意，报局务会", b["head1"], "处务会-1")
-    workflow.complete_task(open_task(case, "director_review").pk, b["director"], decision="approve",
-                           opinion="提交局务会", form={"submit_to_bureau_meeting": True})
-    workflow.complete_meeting_task(case, "bureau", decision, opinion, b["director"], "局务会-1")
-    return case
+# Review, division meeting, director, bureau meeting: the case then waits at its certificate step.
+decide_at_bureau_meeting = to_bureau_decision
 
 
 def to_certificate_step(b, decision="approve", **changes):

@@ -13,7 +13,7 @@ from plandesk.certificates.models import Certificate, Status
 from plandesk.certificates.tests.conftest import finish_step, open_task, to_certificate_step
 from plandesk.conftest import make_user
 from plandesk.organization.models import Post, PostMembership
-from plandesk.window.tests.conftest import application
+from plandesk.testing.applications import application
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import TaskState
 

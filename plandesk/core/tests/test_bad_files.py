@@ -27,9 +27,10 @@ from django.test import Client
 from plandesk.accounts.models import Role
 from plandesk.conftest import make_user
 
-# Shared with the window's and the publicity's tests: the bureau's fixtures, real PDFs and images.
-from plandesk.publicity.tests.conftest import real_pdf, real_png, scheduled, travel  # noqa: F401
-from plandesk.window.tests.conftest import SITE, USCC, bureau  # noqa: F401
+# The test builders: the demo bureau, an application, publicity on known dates, real PDFs and images.
+from plandesk.testing.applications import SITE, USCC, application
+from plandesk.testing.fixtures import bureau, travel  # noqa: F401 (fixtures)
+from plandesk.testing.publicity import answer, real_pdf, real_png, scheduled
 from plandesk.workflow.engine import check_process
 
 BPMN_HEAD = ('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
@@ -279,7 +280,6 @@ def test_the_window_refuses_bad_site_files_and_coordinates_and_stores_nothing(in
     # The intake API: a site of 10⁶ vertices in the JSON body (20 MB) is refused in JSON, in Chinese.
     from plandesk.accounts.models import ApiToken
     from plandesk.conftest import ApiClient
-    from plandesk.window.tests.conftest import application
 
     api = ApiClient(ApiToken.issue(intake_client.session_user)[1])
     body = application(project={"name": "江滨花园", "address": "江滨路 1 号", "site": huge_polygon()})
@@ -371,7 +371,6 @@ def test_the_bpmn_upload_refuses_entities_bombs_garbage_and_oversize(administrat
 def test_publicity_refuses_bad_documents_and_attachments_and_stores_nothing(db, settings, tmp_path, travel):  # noqa: F811
     from plandesk.publicity.models import Document, Opinion
     from plandesk.publicity.rules import attachment_max_bytes, document_max_bytes
-    from plandesk.publicity.tests.test_portal import _answer
 
     settings.MEDIA_ROOT = tmp_path / "media"
     publicity = scheduled()
@@ -402,7 +401,7 @@ def test_publicity_refuses_bad_documents_and_attachments_and_stores_nothing(db, 
         page = public.get(publicity.get_absolute_url())
         token = page.context["form"]["token"].value()
         data = {"name": "李四", "contact": "lisi@example.com", "content": "建议保留河边的老樟树。", "token": token,
-                "answer": _answer(token), "website": "", "attachment": upload(name, content)}
+                "answer": answer(token), "website": "", "attachment": upload(name, content)}
         response, peak = measured(lambda data=data: public.post(f"/publicity/{publicity.pk}/opinion/", data))
         assert response.status_code == 400 and message in response.content.decode(), (name, message)
         assert peak < PEAK_LIMIT_MB, (name, peak)

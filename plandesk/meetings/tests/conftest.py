@@ -5,20 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from plandesk.testing.bureau import SmallBureau as Bureau
+from plandesk.testing.driving import REVIEW_FORM, open_task
+from plandesk.testing.fixtures import fast_hasher  # noqa: F401 (fixture)
+from plandesk.testing.small import bureau  # noqa: F401 (fixture)
 from plandesk.workflow import services as workflow
-from plandesk.workflow.models import TaskState
-from plandesk.workflow.tests.conftest import Bureau, bureau, fast_hasher  # noqa: F401 (fixtures)
 
 SH = ZoneInfo("Asia/Shanghai")
 HELD_AT = datetime(2026, 11, 27, 9, 0, tzinfo=SH)
-REVIEW_FORM = {"conformity": "符合"}
-
-
-def open_task(case, step_id=None):
-    rows = case.tasks.filter(state=TaskState.OPEN)
-    if step_id:
-        rows = rows.filter(step_id=step_id)
-    return rows.get()
 
 
 def to_division_meeting(b: Bureau, office: str = "div1"):

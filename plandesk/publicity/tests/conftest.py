@@ -2,65 +2,28 @@
 
 from __future__ import annotations
 
-import io
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from plandesk.publicity import services
-from plandesk.publicity.models import Kind, Publicity, Subject
+from plandesk.publicity.models import Publicity
+from plandesk.testing.fixtures import at, fast_hasher, travel  # noqa: F401 (fixtures)
+from plandesk.testing.publicity import (  # noqa: F401 (the builders the tests import from here)
+    SITE,
+    make_publicity,
+    real_pdf,
+    real_png,
+    scheduled,
+    upload,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A Monday; the publicity in these tests runs 2026-12-07 to 2026-12-16 (10 days), notice on 2026-12-01.
 TODAY = date(2026, 12, 7)
-SITE = {"type": "Polygon", "coordinates": [[[114.29, 30.60], [114.292, 30.60], [114.292, 30.602], [114.29, 30.602],
-                                             [114.29, 30.60]]]}
-
-
-def at(day: date, hour: int = 10):
-    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
-
-
-@pytest.fixture
-def travel():
-    """travel(day) moves the clock to 10:00 on that day (Asia/Shanghai) for the rest of the test."""
-    travellers = []
-
-    def go(day: date, hour: int = 10):
-        if travellers:
-            travellers.pop().stop()
-        traveller = time_machine.travel(at(day, hour), tick=False)
-        traveller.start()
-        travellers.append(traveller)
-
-    yield go
-    for traveller in travellers:
-        traveller.stop()
-
-
-def make_publicity(**fields) -> Publicity:
-    from plandesk.gis.geometry import parse_site
-
-    values = dict(title="滨江花园住宅项目建设工程设计方案批前公示", subject=Subject.PROJECT_SCHEME,
-                  subject_name="滨江花园住宅项目", kind=Kind.PRE_APPROVAL, description="总建筑面积 5.2 万平方米。",
-                  starts_on=date(2026, 12, 7), ends_on=date(2026, 12, 16), site=parse_site(SITE))
-    values.update(fields)
-    publicity = Publicity(**values)
-    publicity.full_clean()
-    publicity.save()
-    return publicity
-
-
-def scheduled(**fields) -> Publicity:
-    """Noticed on 2026-12-01 and scheduled on 2026-12-01."""
-    publicity = make_publicity(**fields)
-    publicity.record_notice(outlet="城市日报", notice_on=publicity.starts_on.replace(day=1), text="公告")
-    publicity.schedule(today=date(2026, 12, 1))
-    return publicity
 
 
 @pytest.fixture
@@ -69,35 +32,12 @@ def draft(db) -> Publicity:
 
 
 @pytest.fixture
-def running(db, travel) -> Publicity:
+def running(db, travel) -> Publicity:  # noqa: F811 (the fixture imported above)
     """A pre-approval publicity of a project scheme, running; the clock stands at 2026-12-07 10:00."""
     publicity = scheduled()
     travel(TODAY)
     assert services.start(publicity)
     return publicity
-
-
-def real_pdf(text: str = "plandesk") -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    pdf.drawString(72, 720, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def real_png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (11, 83, 148)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 @pytest.fixture
@@ -131,11 +71,6 @@ def case(db):
     with time_machine.travel(at(date(2026, 11, 30)), tick=False):
         return Case.register(item_versions=[item.current], handling_office=unit, applicant_name="某建设公司",
                              project_name="滨江花园住宅项目", received_at=at(date(2026, 11, 30)))
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from plandesk.publicity.models import OpinionGroup
 from plandesk.publicity.services import end_due, start_due, submit_opinion
 from plandesk.publicity.tests.conftest import at, scheduled
+from plandesk.testing.small import bureau  # noqa: F401 - the small bureau
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import TaskState
-from plandesk.workflow.tests.conftest import bureau  # noqa: F401 - the workflow's small bureau
 
 pytestmark = pytest.mark.django_db
 

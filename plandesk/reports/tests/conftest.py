@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from plandesk.cases.models import Case, CasePause, CaseStatus
-from plandesk.workflow.tests.conftest import Bureau, bureau, fast_hasher, site  # noqa: F401
+from plandesk.testing.bureau import SmallBureau as Bureau
+from plandesk.testing.bureau import site
+from plandesk.testing.fixtures import fast_hasher  # noqa: F401 (fixture)
+from plandesk.testing.small import bureau  # noqa: F401 (fixture)
 
 TZ = ZoneInfo("Asia/Shanghai")
 
