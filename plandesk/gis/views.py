@@ -90,6 +90,7 @@ def drawing_config(user, *, public: bool, editable: bool = True) -> dict:
         "zoom": 16,
         "tolerance": drawing.area_tolerance(),
         "editable": editable,
+        "words": drawing.words(),
     }
 
 

@@ -121,3 +121,19 @@ def test_the_filters_give_words_for_layer_and_land_use_codes(layers):
     html = Template("{% load gis_maps %}{{ 'roads'|layer_name }} · {{ 'R2'|land_use_words }} · {{ 'zz'|layer_name }}"
                     ).render(Context({}))
     assert html == "道路红线 · 二类居住用地（R2） · zz"
+
+
+def test_the_map_and_its_warning_speak_the_pages_language(client, filled):
+    from django.conf import settings
+    from django.utils import translation
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        warning = summary(client, declared="1000").json()["warning"]
+        with translation.override("en"):
+            words = json.loads(Template("{% load gis_maps %}{% site_map %}").render(Context({}))
+                               .split('data-config="')[1].split('"')[0].replace("&quot;", '"'))["words"]
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert warning.startswith("The drawn site of") and "(more than 5%)" in warning
+    assert words["area"] == "Area: {m2} m² ({mu} mu)"

@@ -82,3 +82,18 @@ def test_the_case_page_shows_the_site_on_the_shared_map_and_materials_by_name(bu
     assert 'class="site-map"' in site and 'id="site-undo"' not in site  # shown, not drawn on
     assert '&quot;editable&quot;: false' in site and "MultiPolygon" in site
     assert "申请表（加盖申请单位公章） · form.pdf" in html and "application_form ·" not in html
+
+
+def test_the_site_part_of_the_intake_page_speaks_english(bureau):
+    from django.conf import settings
+    from django.utils import translation
+
+    client = _client(bureau["intake"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        html = client.get("/window/intake/?item=land_use_permit").content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    for text in ("Coordinate list (one corner a line)", "recognised by range", ">Undo<", ">Finish<",
+                 "Snap to parcel edges"):
+        assert text in html, text

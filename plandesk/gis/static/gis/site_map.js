@@ -81,6 +81,12 @@
 
   function init(el) {
     var config = JSON.parse(el.dataset.config);
+    // The page's language comes with the config: "面积：{m2} 平方米" and so on, filled in here.
+    function say(key, values) {
+      return (config.words[key] || key).replace(/\{(\w+)\}/g, function (all, name) {
+        return values && name in values ? values[name] : all;
+      });
+    }
     var tool = el.closest(".site-map-tool");
     var input = document.getElementById(el.dataset.input);
     var find = function (selector) { return tool.querySelector(selector); };
@@ -146,7 +152,7 @@
       handles.clearLayers();
       if (!config.editable) { return; }
       vertices.forEach(function (p, i) {
-        var marker = L.marker(p, { icon: vertexIcon, draggable: true, keyboard: false, title: "拐点 " + (i + 1) });
+        var marker = L.marker(p, { icon: vertexIcon, draggable: true, keyboard: false, title: say("corner", { n: i + 1 }) });
         marker.on("dragstart", snapshot);
         marker.on("drag", function (e) { vertices[i] = e.target.getLatLng(); drawShape(); });
         marker.on("dragend", function (e) { vertices[i] = snapped(e.target.getLatLng()); changed(); });
@@ -169,7 +175,7 @@
         (function (k) {
           var a = vertices[k], b = vertices[(k + 1) % vertices.length];
           var middle = L.marker([(a.lat + b.lat) / 2, (a.lng + b.lng) / 2],
-                                { icon: middleIcon, draggable: true, keyboard: false, title: "拖动以增加拐点" });
+                                { icon: middleIcon, draggable: true, keyboard: false, title: say("add_corner") });
           middle.on("dragstart", function () { snapshot(); vertices.splice(k + 1, 0, middle.getLatLng()); });
           middle.on("drag", function (e) { vertices[k + 1] = e.target.getLatLng(); drawShape(); });
           middle.on("dragend", function (e) { vertices[k + 1] = snapped(e.target.getLatLng()); changed(); });
@@ -183,7 +189,7 @@
     function summarize() {
       clearTimeout(timer);
       if (vertices.length < 3) {
-        areaOut.textContent = "面积：—";
+        areaOut.textContent = say("area_none");
         warningBox.hidden = true;
         parcelList.innerHTML = "";
         el.dataset.summary = "empty";
@@ -211,20 +217,19 @@
         el.dataset.summary = "invalid";
         return;
       }
-      areaOut.textContent = "面积：" + number(data.area_m2, 0) + " 平方米（" + number(data.area_mu, 2) + " 亩）";
+      areaOut.textContent = say("area", { m2: number(data.area_m2, 0), mu: number(data.area_mu, 2) });
       warningBox.textContent = data.warning || "";
       warningBox.hidden = !data.warning;
       if (data.parcels.length) {
         var title = document.createElement("p");
-        title.textContent = "涉及控规地块 " + (data.parcels.length + data.more_parcels) + " 块：";
+        title.textContent = say("parcels", { n: data.parcels.length + data.more_parcels });
         parcelList.appendChild(title);
         var list = document.createElement("ul");
         data.parcels.forEach(function (p) {
           var item = document.createElement("li");
           item.className = "site-parcel";
-          item.textContent = p.code + " " + (p.land_use_label || p.land_use || "") +
-            (p.land_use ? "（" + p.land_use + "）" : "") + "：重叠 " + number(p.overlap_m2, 0) + " 平方米，占用地的 " +
-            Math.round(p.share * 100) + "%";
+          item.textContent = say("parcel", { code: p.code, use: p.land_use_text || "", m2: number(p.overlap_m2, 0),
+                                             share: Math.round(p.share * 100) + "%" });
           list.appendChild(item);
         });
         parcelList.appendChild(list);
@@ -232,11 +237,11 @@
         if (!data.more_parcels && covered < 0.99) {
           var rest = document.createElement("p");
           rest.className = "hint site-outside";
-          rest.textContent = "其余 " + Math.round((1 - covered) * 100) + "% 不在控规地块内（道路红线或未编制控规的用地）。";
+          rest.textContent = say("outside", { share: Math.round((1 - covered) * 100) + "%" });
           parcelList.appendChild(rest);
         }
       } else {
-        parcelList.textContent = "用地范围内没有控规地块。";
+        parcelList.textContent = say("no_parcels");
       }
       el.dataset.summary = "ready";
     }
@@ -258,13 +263,12 @@
       drawHandles();
       if (vertices.length >= 3) {
         input.value = JSON.stringify({ type: "Polygon", coordinates: [ring()] });
-        areaOut.textContent = "面积：约 " + number(sphericalArea(vertices), 0) + " 平方米";
+        areaOut.textContent = say("area_about", { m2: number(sphericalArea(vertices), 0) });
       } else {
         input.value = "";
       }
       if (hint) {
-        hint.textContent = !config.editable ? "" : closed ? "已完成：可拖动拐点修改，或点“撤销”" :
-          vertices.length < 3 ? "单击地图依次添加拐点（至少 3 个）" : "继续添加拐点，或点“完成”（或第一个拐点）闭合";
+        hint.textContent = !config.editable ? "" : say(closed ? "done" : vertices.length < 3 ? "start" : "more");
       }
       find(".site-undo") && (find(".site-undo").disabled = !history.length);
       summarize();
