@@ -25,6 +25,17 @@ PROXY_SOURCE = "127.0.0.2"
 MAX_BODY_MB = 256
 
 
+def _masked_path_map() -> str:
+    """The `map` of deploy/nginx/plandesk.conf that hides credentials and personal numbers in logged paths."""
+    site = (Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "plandesk.conf").read_text()
+    start = site.index("map $uri $plandesk_path {")
+    return site[start:site.index("\n}\n", start) + 2]
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else line for line in text.splitlines())
+
+
 def nginx_binary() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
 
@@ -54,11 +65,12 @@ events {{
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    # The path without its query string: a search box or a form sent by GET may carry a phone or ID number.
-    log_format plandesk '$remote_addr - [$time_local] "$request_method $uri $server_protocol" $status '
+    # The path without its query string (a search box or a form sent by GET may carry a phone or ID number).
+{_indent(_masked_path_map())}
+    log_format plandesk '$remote_addr - [$time_local] "$request_method $plandesk_path $server_protocol" $status '
                         '$body_bytes_sent $request_time $request_id';
     log_format plandesk_json escape=json '{{"time":"$time_iso8601","client":"$remote_addr","method":"$request_method",'
-                        '"path":"$uri","status":$status,"bytes":$body_bytes_sent,"seconds":$request_time,'
+                        '"path":"$plandesk_path","status":$status,"bytes":$body_bytes_sent,"seconds":$request_time,'
                         '"request_id":"$request_id"}}';
     {log}
     sendfile on;

@@ -68,8 +68,8 @@ def served(django_db_setup, tmp_path_factory):
     env.pop("PYTEST_VERSION", None)  # the server is no test run: it uses the test database by the name given
     plandesk = Path(sys.executable).with_name("plandesk")
     process = subprocess.Popen([str(plandesk), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                                "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                                "--no-worker"], env=env, stdout=(tmp_path / "serve.log").open("ab"),
+                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for(port, process)
         wait_for(port + 1, process)

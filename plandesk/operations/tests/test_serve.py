@@ -72,3 +72,20 @@ def test_nginx_serves_static_files_and_never_uploads_from_disk(served):
     connection.request("GET", "/media/secret.pdf")
     response = connection.getresponse()
     assert response.status == 404 and b"PDF" not in response.read()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nginx_logs_paths_without_tokens_numbers_or_query_strings(served):
+    served, tmp_path = served
+    token = "eyJjYXNlIjo0Mn0:1vQk3x:AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    paths = [f"/window/receipts/{token}/receipt.pdf", "/appointments/13912345678/", "/search/?q=420102199001011234"]
+    for path in paths:
+        connection = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+        connection.request("GET", path)
+        connection.getresponse().read()
+        connection.close()
+    time.sleep(0.5)
+    log = (tmp_path / "serve.log").read_text()
+    assert "/window/receipts/[hidden]/receipt.pdf" in log and "/appointments/[hidden]/" in log
+    for secret in (token, "1vQk3x", "13912345678", "420102199001011234", "q="):
+        assert secret not in log
