@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import shutil
 import ssl
 import subprocess
@@ -115,6 +116,9 @@ async def _hold(host: str, port: int, tls: bool, idle: int, slow: int, seconds: 
 def hold_main(argv: list[str]) -> None:
     host, port, tls, idle, slow, seconds = argv
     stats = asyncio.run(_hold(host, int(port), tls == "tls", int(idle), int(slow), float(seconds)))
+    # The abusive clients run on the same 2 cores as the server: their own CPU is reported beside the figures.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    stats["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)
     print(json.dumps(stats))
 
 
@@ -241,9 +245,11 @@ def main() -> None:
         print(f"  {name}: load average {load}")
         print(f"    alone:  {base['requests']:6d} requests, p50 {base['p50']:8.1f} ms, p99 {base['p99']:8.1f} ms, "
               f"errors {base['non2xx'] + base['socket_errors']}")
+        if loaded["requests"] == 0:
+            print(f"    beside: no request answered in {SECONDS} s (wrk's timeout {WRK_TIMEOUT_S} s)")
         print(f"    beside: {loaded['requests']:6d} requests, p50 {loaded['p50']:8.1f} ms, p99 {loaded['p99']:8.1f} "
               f"ms, errors {errors}  (abusive connections open: min {held['open_min']}, mean {held['open_mean']}; "
-              f"opened {held['opened']}, refused {held['refused']})")
+              f"opened {held['opened']}, refused {held['refused']}; their own CPU {held['cpu_seconds']} s)")
         print(f"    p99 ratio {ratio:.2f}; target < 3x and no error: {verdict}", flush=True)
 
 

@@ -5,6 +5,7 @@ from datetime import time
 
 from django.utils import timezone
 
+from plandesk.accounts.models import User
 from plandesk.appointments.models import Place, ReceptionHours
 from plandesk.appointments.services import ensure_slots
 from plandesk.organization.models import Post
@@ -12,8 +13,6 @@ from plandesk.workdays.calendar import add_working_days
 
 
 def load(out) -> None:
-    from plandesk.accounts.models import User
-
     consultant = User.objects.filter(username="consultant").first()
     if consultant is None:
         out.write("    预约：无演示咨询人员 consultant，跳过")

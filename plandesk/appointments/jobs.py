@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from plandesk.appointments.models import Appointment, InvalidTransition
 from plandesk.appointments.rules import rule
+from plandesk.notifications.services import notify
 from plandesk.workdays.calendar import add_working_days
 
 
 def send_reminders() -> int:
     """SMS the applicants whose consultation is on the next working day; each once (compare-and-set claim)."""
-    from plandesk.notifications.services import notify
 
     tz = timezone.get_current_timezone()
     tomorrow = add_working_days(timezone.localdate(), 1)

@@ -16,6 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.audit.services import record
+
 WEEKDAYS = [
     (0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")), (5, _("周六")), (6, _("周日")),
 ]
@@ -212,7 +214,6 @@ class Appointment(models.Model):
     def _transition(self, allowed: tuple[str, ...], to: str, action: str, summary: str, ip=None, **stamps) -> None:
         from django.db import transaction
 
-        from plandesk.audit.services import record
 
         if self.status not in allowed:
             raise InvalidTransition(self.status, to)
@@ -236,7 +237,6 @@ class Appointment(models.Model):
         """Keep the card, change the time. The partial unique index refuses a slot already taken."""
         from django.db import transaction
 
-        from plandesk.audit.services import record
 
         if not self.is_upcoming:
             raise InvalidTransition(self.status, self.status, "只有尚未开始的预约可以改期")

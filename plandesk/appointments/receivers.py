@@ -7,15 +7,14 @@ from datetime import datetime, timedelta
 from django.dispatch import receiver
 from django.utils import timezone
 
+from plandesk.appointments.models import Appointment
+from plandesk.notifications.services import notify
 from plandesk.workdays.calendar import is_working_day
 from plandesk.workdays.signals import calendar_changed
 
 
 @receiver(calendar_changed, dispatch_uid="appointments.closed_days")
 def tell_bookings_on_closed_days(sender, dates, **kwargs) -> None:
-    from plandesk.appointments.models import Appointment
-    from plandesk.notifications.services import notify
-
     tz = timezone.get_current_timezone()
     for day in sorted(dates):
         if is_working_day(day):

@@ -16,7 +16,13 @@ from django.db.models import Max
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, ComplianceCheck
+from plandesk.catalog.services import NoHandlingOffice, candidates
+from plandesk.core import pdf
+from plandesk.core.pdf import register_font
 from plandesk.gis import compliance as gis_compliance
+from plandesk.gis.geometry import transformed
+from plandesk.gis.models import Access, Layer
+from plandesk.notifications.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +40,6 @@ def split_share() -> float:
 
 def jurisdiction_shares(case: Case) -> list[dict]:
     """The offices whose delegation rules (for the case's items) cover part of the site, largest share first."""
-    from plandesk.catalog.services import NoHandlingOffice, candidates
 
     try:
         found = candidates(list(case.item_versions.all()), case.site)
@@ -78,7 +83,6 @@ def _tell_clerk_of_split(case: Case, check: ComplianceCheck, clerk) -> None:
     confirms the handling office the largest share chose (or has it transferred)."""
     from django.urls import NoReverseMatch, reverse
 
-    from plandesk.notifications.services import notify
 
     if not getattr(clerk, "is_authenticated", False):
         return
@@ -118,7 +122,6 @@ RESTRICTED_FEATURE = "（受限图层要素）"
 def visible_layer_codes(user) -> set[str]:
     """The layers whose features `user` may read; None is the case file's own copy (the PDF), which any reader of
     the case may see: every layer but the restricted ones."""
-    from plandesk.gis.models import Access, Layer
 
     if user is None:
         return set(Layer.objects.exclude(access=Access.RESTRICTED).values_list("code", flat=True))
@@ -220,8 +223,6 @@ def site_map(check: ComplianceCheck, width_mm: float = 170, height_mm: float = 1
     from reportlab.lib import colors
     from reportlab.lib.units import mm
 
-    from plandesk.core.pdf import register_font
-    from plandesk.gis.geometry import transformed
 
     site = check.case.site
     width, height = width_mm * mm, height_mm * mm
@@ -275,7 +276,6 @@ def render_report(check: ComplianceCheck) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
 
-    from plandesk.core import pdf
 
     case = check.case
     result = check.result

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from plandesk.audit.services import record
 from plandesk.core import counters
 from plandesk.core.signals import case_paused, case_ready
+from plandesk.workdays import calendar
 
 
 class CaseError(Exception):
@@ -170,8 +171,6 @@ class Case(models.Model):
         return list(self.pauses.values_list("started_at", "ended_at"))
 
     def _compute_deadline(self, pauses=()) -> None:
-        from plandesk.workdays import calendar
-
         if not self.promised_days:
             return
         self.due_at = calendar.deadline(self.received_at, self.promised_days, pauses)

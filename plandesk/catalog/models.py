@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.audit.services import record
 from plandesk.catalog.schemas import schema_errors
 
 
@@ -180,7 +181,6 @@ class ItemVersion(models.Model):
 
         `materials` (unsaved Material objects or dicts of fields) become this version's materials.
         """
-        from plandesk.audit.services import record
 
         if self.pk is not None:
             raise ValueError("ItemVersion.publish() takes an unsaved version: versions are never edited")

@@ -7,6 +7,7 @@ from datetime import date
 from django.http import HttpResponse
 from ninja import Router, Schema
 
+from plandesk.cases.models import Case
 from plandesk.certificates import pdf, services, signing
 from plandesk.certificates.models import Certificate
 from plandesk.core.api_errors import ApiError, ErrorOut
@@ -150,7 +151,6 @@ def reissue(request, number: str, payload: ReasonIn):
                                                            404: ErrorOut})
 def case_certificates(request, case_number: str):
     """Every document of a case, drafts included."""
-    from plandesk.cases.models import Case
 
     case = Case.objects.filter(number=case_number).first()
     if case is None:
@@ -165,7 +165,6 @@ def case_certificates(request, case_number: str):
              response={200: list[CertificateOut], 403: ErrorOut, 404: ErrorOut})
 def prepare(request, case_number: str):
     """The certificate step's handler drafts the case's documents from the case and its decision."""
-    from plandesk.cases.models import Case
 
     case = Case.objects.filter(number=case_number).first()
     if case is None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 
 from plandesk.cases.models import Case, Outcome
+from plandesk.catalog.schemas import INDICATORS, LAND_USE_CLASSES
 from plandesk.certificates.models import (
     CertificateType,
     IssuingOffice,
     Kind,
 )
 from plandesk.certificates.types import APPROVAL_LETTER, CHECK_STEPS, PREPARE_STEPS, REFUSAL_DECISION, type_for
+from plandesk.workflow.models import Task, TaskState
 
 # --- content from the case ---------------------------------------------------------------------------------------
 
@@ -32,7 +34,6 @@ def _forms(case: Case) -> dict:
 
 def _final_decision(case: Case):
     """(decision, opinion) of the case's deciding step: the latest completed step with approve or reject."""
-    from plandesk.workflow.models import Task, TaskState
 
     task = (Task.objects.filter(case=case, state=TaskState.COMPLETED, decision__in=["approve", "reject"])
             .exclude(step_id__in=PREPARE_STEPS).order_by("-completed_at", "-id").first())
@@ -53,7 +54,6 @@ def _meeting_conditions(case: Case) -> str:
 
 def content_for(case: Case, cert_type: CertificateType, office: IssuingOffice, item_code: str = "") -> dict:
     """The fields of a certificate as the case and its final decision give them; the preparer may edit them."""
-    from plandesk.catalog.schemas import INDICATORS, LAND_USE_CLASSES
 
     forms = _forms(case)
     land_area = forms.get("land_area_m2")
@@ -121,7 +121,6 @@ def _expected_outcome(case: Case) -> str:
     """While the certificate step is open the case has no outcome yet: the step that is open tells it."""
     if case.outcome:
         return case.outcome
-    from plandesk.workflow.models import Task, TaskState
 
     step = Task.objects.filter(case=case, state=TaskState.OPEN, step_id__in=PREPARE_STEPS + CHECK_STEPS
                                ).values_list("step_id", flat=True).first()

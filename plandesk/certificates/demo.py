@@ -6,7 +6,16 @@ Idempotent."""
 
 from __future__ import annotations
 
-from plandesk.certificates.models import CertificateType
+from plandesk.cases.models import Case
+from plandesk.catalog.models import Item
+from plandesk.catalog.services import handling_office_for
+from plandesk.certificates import services
+from plandesk.certificates.models import CertificateType, IssuingOffice
+from plandesk.certificates.services import ensure_types
+from plandesk.organization.models import Post
+from plandesk.workflow import demo as workflow_demo
+from plandesk.workflow import services as workflow
+from plandesk.workflow.models import TaskState
 
 DEMO_KEY = "demo-certificate-1"
 # (idempotency key, item code, project, applicant, west-south corner, bureau meeting decision)
@@ -23,8 +32,6 @@ def load(out) -> None:
 
     from django.conf import settings
 
-    from plandesk.certificates.models import IssuingOffice
-    from plandesk.certificates.services import ensure_types
 
     ensure_types()
     IssuingOffice.objects.get_or_create(unit=None, defaults={
@@ -43,15 +50,6 @@ def load(out) -> None:
 
 
 def _demo_case(out, key, item_code, project, applicant, corner, decision):
-    from plandesk.cases.models import Case
-    from plandesk.catalog.models import Item
-    from plandesk.catalog.services import handling_office_for
-    from plandesk.certificates import services
-    from plandesk.organization.models import Post
-    from plandesk.workflow import demo as workflow_demo
-    from plandesk.workflow import services as workflow
-    from plandesk.workflow.models import TaskState
-
     case = Case.objects.filter(idempotency_key=key).first()
     if case is not None:
         workflow_demo.with_compliance_check(case)

@@ -19,7 +19,10 @@ from plandesk.certificates.models import (
 from plandesk.certificates.rules import SAME_PERSON, _last_done, _office_units, is_preparer, may_check, may_prepare
 from plandesk.certificates.types import CHECK_STEPS, PREPARE_STEPS, office_for
 from plandesk.notifications.services import notify
+from plandesk.organization.models import Post
 from plandesk.workflow import errors as workflow_errors
+from plandesk.workflow import services as workflow
+from plandesk.workflow.models import ProcessInstance, Task, TaskState
 
 # --- preparing and checking ----------------------------------------------------------------------------------------
 
@@ -129,7 +132,6 @@ def require_check() -> bool:
 def checkers(case: Case, exclude=None) -> list[str]:
     """Usernames of those who may check the case's documents (handlers and heads of the handling office and the
     offices above it, the director), the preparer left out: named in the refusal so the handler knows whom to ask."""
-    from plandesk.organization.models import Post
 
     posts = Post.objects.filter(Q(unit_id__in=_office_units(case),
                                   function__in=[Post.Function.HANDLER, Post.Function.HEAD])
@@ -152,8 +154,6 @@ def _check_required_error(case: Case, message: str, rows) -> Exception:
 def _followed_by_check(task) -> bool:
     """Whether the task's process has the 证件校核 step after this certificate step (every shipped process does;
     a case still running on an older stored version does not, and keeps the earlier rule)."""
-    from plandesk.workflow import services as workflow
-    from plandesk.workflow.models import ProcessInstance
 
     instance = ProcessInstance.objects.select_related("definition").only("definition").get(pk=task.instance_id)
     steps = workflow.parsed_definition(instance.definition).steps
@@ -183,8 +183,6 @@ def completion_check(task) -> None:
 
 
 def open_check_task(case: Case):
-    from plandesk.workflow.models import Task, TaskState
-
     return Task.objects.filter(case=case, state=TaskState.OPEN, step_id__in=CHECK_STEPS).first()
 
 

@@ -4,11 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plandesk.certificates.models import Certificate, Status
+from plandesk.certificates.services import is_output_clerk, may_check
 
 
 def check_panel(user) -> dict | None:
-    from plandesk.certificates.services import may_check
-
     drafts = [c for c in Certificate.objects.filter(status=Status.DRAFT, prepared_by__isnull=False)
               .exclude(prepared_by=user).select_related("case__handling_office")[:200] if may_check(user, c)]
     if not drafts:
@@ -18,8 +17,6 @@ def check_panel(user) -> dict | None:
 
 
 def output_panel(user) -> dict | None:
-    from plandesk.certificates.services import is_output_clerk
-
     if not is_output_clerk(user):
         return None
     waiting = Certificate.objects.filter(status=Status.ISSUED, handovers__isnull=True).count()

@@ -17,7 +17,9 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
 from plandesk.certificates import signing
 from plandesk.certificates.models import Certificate, Kind
+from plandesk.certificates.services import verify_url
 from plandesk.core import pdf as core_pdf
+from plandesk.workdays.calendar import bureau_tz
 
 ATTACHMENT = "certificate.json"
 ALGORITHM = "Ed25519"
@@ -156,8 +158,6 @@ def decision_body(cert: Certificate) -> tuple[str, list[str]]:
 
 
 def timezone_for():
-    from plandesk.workdays.calendar import bureau_tz
-
     return bureau_tz()
 
 
@@ -165,7 +165,6 @@ def render_decision(cert: Certificate, issued: bool) -> list[Flowable]:
     """A decision document in the national style for official documents (GB/T 9704): the issuing authority's
     mark in red, the document number (发文字号) under it, the red separator line, the title, the addressee
     (主送), the body, then the authority and the date under the seal; the QR code and key at the foot."""
-    from plandesk.certificates.services import verify_url
 
     c = cert.payload or cert.content
     font = core_pdf.register_font()
@@ -226,7 +225,6 @@ class _Overlay(Flowable):
 
 def render(cert: Certificate) -> bytes:
     """The PDF of an issued certificate or decision document (or a marked preview of a draft)."""
-    from plandesk.certificates.services import verify_url
 
     issued = bool(cert.number and cert.signature)
     if cert.type.kind in (Kind.APPROVAL_LETTER, Kind.REFUSAL):
@@ -267,7 +265,6 @@ def embed(data: bytes, cert: Certificate) -> bytes:
     """Attach the signed payload to the PDF and note the number and signature in its metadata."""
     from pypdf import PdfWriter
 
-    from plandesk.certificates.services import verify_url
 
     document = signed_document(cert)
     document["verify_url"] = verify_url(cert)

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plandesk.accounts.models import Role
 from plandesk.cases.models import Case
 from plandesk.certificates import pdf, services, signing
 from plandesk.certificates.models import Certificate, Handover, Status
@@ -183,8 +184,6 @@ def certificate_pdf(request, pk: int):
 
 
 def _may_see_register(user) -> bool:
-    from plandesk.accounts.models import Role
-
     return user.has_role(Role.OUTPUT_CLERK, Role.DIRECTOR, Role.OFFICE_SUPERVISOR, Role.DIVISION_HEAD,
                          Role.ADMINISTRATOR) or services.is_output_clerk(user)
 

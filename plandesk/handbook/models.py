@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.handbook.markdown import render_markdown
+
 
 def is_staff_reader(user) -> bool:
     """Bureau staff (anyone holding a role, and administrators) read the whole handbook."""
@@ -166,8 +168,6 @@ class ArticleVersion(models.Model):
         return f"{self.article.reference} · {self.effective_on:%Y-%m-%d}"
 
     def html(self):
-        from plandesk.handbook.markdown import render_markdown
-
         return render_markdown(self.body)
 
 
@@ -274,11 +274,7 @@ class Regulation(models.Model):
         return self.status()
 
     def summary_html(self):
-        from plandesk.handbook.markdown import render_markdown
-
         return render_markdown(self.summary)
 
     def key_articles_html(self):
-        from plandesk.handbook.markdown import render_markdown
-
         return render_markdown(self.key_articles)

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 
 from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.meetings import services
+from plandesk.meetings.minutes import render_minutes
 from plandesk.meetings.models import Meeting
 
 router = Router(tags=["两会 meetings"])
@@ -179,7 +180,6 @@ def sign(request, meeting_id: int):
 @router.get("/meetings/{meeting_id}/minutes.pdf", response={200: None, 404: ErrorOut})
 def minutes_pdf(request, meeting_id: int):
     """The minutes as a PDF (a draft until signed)."""
-    from plandesk.meetings.minutes import render_minutes
 
     meeting = _meeting(request, meeting_id)
     return HttpResponse(render_minutes(meeting), content_type="application/pdf")

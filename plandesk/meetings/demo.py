@@ -7,12 +7,12 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
+from plandesk.meetings import services
+from plandesk.meetings.models import Kind, Meeting
+from plandesk.organization.models import Unit
+
 
 def load(out) -> None:
-    from plandesk.meetings import services
-    from plandesk.meetings.models import Kind, Meeting
-    from plandesk.organization.models import Unit
-
     held_at = timezone.make_aware(datetime.combine(timezone.localdate(), time(15, 0)))
     offices = Unit.objects.filter(tasks__state="open", tasks__meeting_kind=Kind.DIVISION).distinct()
     for unit in offices:

@@ -6,11 +6,10 @@ from django.utils.translation import gettext as _
 
 from plandesk.meetings import rules, services
 from plandesk.meetings.models import Kind
+from plandesk.organization.models import Post, Unit
 
 
 def waiting_for_my_meetings(user) -> dict | None:
-    from plandesk.organization.models import Post, Unit
-
     if not user.is_authenticated:
         return None
     queues = []

@@ -29,6 +29,7 @@ from plandesk.meetings.models import (
     QuorumRule,
     Status,
 )
+from plandesk.organization.models import Unit
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import Task
 
@@ -74,7 +75,6 @@ def meeting_interval_days() -> int:
 
 def resolve_division(kind: str, division):
     """The unit of a division meeting (a Unit or its code); None for the bureau meeting."""
-    from plandesk.organization.models import Unit
 
     if kind not in Kind.values:
         raise Invalid("会议类别须为 division（处务会）或 bureau（局务会）", fields=[{"field": "kind",

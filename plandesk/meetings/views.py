@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from plandesk.core.refusals import Refusal, show
 from plandesk.meetings import rules, services
+from plandesk.meetings.minutes import render_minutes
 from plandesk.meetings.models import Kind, Meeting, MeetingDecision, Presence, QuorumRule
+from plandesk.organization.models import Post, Unit
 
 
 def _meeting(request, pk: int) -> Meeting:
@@ -28,7 +30,6 @@ def _meeting(request, pk: int) -> Meeting:
 
 def convene_options(user) -> list[tuple[str, str]]:
     """The meetings this person may convene: his divisions' meetings, and the bureau meeting for the director."""
-    from plandesk.organization.models import Post, Unit
 
     options = []
     headed = Unit.objects.active().filter(pk__in=Unit.objects.filter(head=user).values("pk")) | Unit.objects.active(
@@ -185,8 +186,6 @@ def correct(request, pk: int):
 
 @login_required
 def minutes_pdf(request, pk: int):
-    from plandesk.meetings.minutes import render_minutes
-
     meeting = _meeting(request, pk)
     response = HttpResponse(render_minutes(meeting), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{meeting.pk}.pdf"'

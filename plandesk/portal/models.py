@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.handbook.markdown import render_markdown
+
 
 class NoticeKind(models.TextChoices):
     NOTICE = "notice", _("通知公告")
@@ -48,8 +50,6 @@ class Notice(models.Model):
         return self.published_on is not None and self.published_on <= on
 
     def html(self):
-        from plandesk.handbook.markdown import render_markdown
-
         return render_markdown(self.body)
 
 

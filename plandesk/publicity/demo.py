@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.utils import timezone
 
+from plandesk.accounts.models import User
+from plandesk.cases.models import Case
 from plandesk.publicity import services
 from plandesk.publicity.models import Kind, OpinionGroup, OpinionStatus, Publicity, Status, Subject
 from plandesk.publicity.services import submit_opinion
@@ -25,8 +27,6 @@ def _site(west: float, south: float, width: float = 0.003, height: float = 0.002
 
 
 def _user(username: str):
-    from plandesk.accounts.models import User
-
     return User.objects.filter(username=username).first()
 
 
@@ -104,7 +104,6 @@ def load(out) -> None:
         services.end(past, today=today)
         services.publish_summary(past, actor=head)
 
-    from plandesk.cases.models import Case
 
     case = Case.objects.filter(idempotency_key="demo-case-3").first()
     if case is not None:

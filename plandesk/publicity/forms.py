@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.cases.models import Case
 from plandesk.gis.geometry import GeometryError, parse_site
 from plandesk.publicity.challenge import check_answer, new_challenge
 from plandesk.publicity.files import ACCEPT
@@ -89,8 +90,6 @@ class PublicityForm(forms.ModelForm):
             raise ValidationError(exc.message) from None
 
     def clean_case_number(self):
-        from plandesk.cases.models import Case
-
         number = (self.cleaned_data.get("case_number") or "").strip()
         if not number:
             return None

@@ -14,8 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from plandesk.accounts.models import Role
 from plandesk.audit.services import record
+from plandesk.cases.models import CaseStatus, PauseReason
 from plandesk.core.limits import Policy
+from plandesk.notifications.models import Channel
+from plandesk.notifications.services import notify
 from plandesk.publicity import rules
 from plandesk.publicity.files import check_upload
 from plandesk.publicity.models import (
@@ -27,6 +31,8 @@ from plandesk.publicity.models import (
     Status,
 )
 from plandesk.workdays.calendar import end_of_office_hours
+from plandesk.workflow.models import InstanceStatus
+from plandesk.workflow.services import Conflict, catch_signal, pause_case, resume_case
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +127,6 @@ def pause_case_clock(publicity: Publicity, *, actor=None) -> bool:
     case = _case_of(publicity)
     if case is None:
         return False
-    from plandesk.cases.models import PauseReason
-    from plandesk.workflow.services import Conflict, pause_case
 
     try:
         with transaction.atomic():
@@ -140,8 +144,6 @@ def resume_case_clock(publicity: Publicity, *, actor=None) -> bool:
     case = _case_of(publicity)
     if case is None:
         return False
-    from plandesk.cases.models import PauseReason
-    from plandesk.workflow.services import Conflict, resume_case
 
     pause = case.open_pause()
     if pause is None or pause.reason != PauseReason.PUBLICITY:
@@ -223,9 +225,6 @@ def release_process_waits(limit: int = 200) -> int:
     Only an ended publicity of a case in progress whose process could wait for the signal is tried; one whose
     process is not at the waiting step yet is tried again on the next pass; one whose process has finished or
     never waits for the signal is marked done. Several workers may run: the instance's row lock decides."""
-    from plandesk.cases.models import CaseStatus
-    from plandesk.workflow.models import InstanceStatus
-    from plandesk.workflow.services import catch_signal
 
     pending = Publicity.objects.filter(status=Status.ENDED, case__isnull=False, process_released_at__isnull=True)
     now = timezone.now()
@@ -316,8 +315,6 @@ def warn_at_risk(today: date | None = None) -> int:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from plandesk.accounts.models import Role
-    from plandesk.notifications.services import notify
 
     today = today or timezone.localdate()
     office = list(get_user_model().objects.filter(groups__name=Role.OFFICE_SUPERVISOR, is_active=True))
@@ -349,8 +346,6 @@ def notify_submitters(publicity: Publicity) -> int:
     from django.core.validators import validate_email
     from django.urls import reverse
 
-    from plandesk.notifications.models import Channel
-    from plandesk.notifications.services import notify
 
     written = 0
     for opinion in publicity.opinions.filter(status__in=(OpinionStatus.ACCEPTED, OpinionStatus.DUPLICATE)):

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 
 from plandesk.accounts.models import Role
 from plandesk.audit.services import record
+from plandesk.cases.models import Case
 from plandesk.core.context import client_ip
 from plandesk.gis.geometry import to_geojson
+from plandesk.gis.models import Access, Layer
 from plandesk.publicity import rules, services
 from plandesk.publicity.forms import (
     DocumentForm,
@@ -63,7 +65,6 @@ def context_layers() -> str:
     from django.conf import settings
     from django.urls import reverse
 
-    from plandesk.gis.models import Access, Layer
 
     codes = getattr(settings, "PLANDESK_PUBLICITY_CONTEXT_LAYERS", ["road-red-lines"])
     layers = Layer.objects.filter(code__in=codes, is_active=True, access=Access.PUBLIC).order_by("order")
@@ -207,7 +208,6 @@ def staff_list(request):
 
 def cases_awaiting_publicity():
     """Open cases with an item that requires pre-approval publicity (须批前公示) and no publicity yet."""
-    from plandesk.cases.models import Case
 
     return (Case.objects.open().filter(item_versions__publicity_required=True, publicity__isnull=True)
             .distinct().order_by("received_at"))

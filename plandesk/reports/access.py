@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from plandesk.supervision.services import headed_units, may_assess
+
 
 class NotAllowed(Exception):
     pass
 
 
 def sees_all(user) -> bool:
-    from plandesk.supervision.services import may_assess
-
     return bool(user and user.is_authenticated and may_assess(user))
 
 
@@ -19,7 +19,6 @@ def scope_for(user) -> Q | None:
     """None: the whole bureau. A Q on the case: a division head's own divisions. NotAllowed otherwise."""
     if sees_all(user):
         return None
-    from plandesk.supervision.services import headed_units
 
     units = list(headed_units(user).values_list("pk", flat=True))
     if not units:

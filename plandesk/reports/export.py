@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.core import pdf
+
 from . import stats
 
 TABLES = {
@@ -88,7 +90,6 @@ def monthly_pdf(data: dict[str, dict], period: stats.Period) -> bytes:
     """The monthly report for the city government: the totals, then every table."""
     from reportlab.lib.units import mm
 
-    from plandesk.core import pdf
 
     total = data["figures"]["total"]
     story = [pdf.para("城乡规划局行政审批月度统计报告", "title"), pdf.para(f"统计期间：{period.label}"), pdf.spacer(),
@@ -109,7 +110,6 @@ def _grid(rows, width):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    from plandesk.core import pdf
 
     font = pdf.register_font()
     cols = len(rows[0])

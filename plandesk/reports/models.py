@@ -14,6 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.audit.services import record
+from plandesk.cases.models import CaseStatus
+from plandesk.notifications.services import notify
+from plandesk.organization.models import Post
+from plandesk.workdays import calendar
 
 CONTACT_DAYS = 1  # contact the applicant within one working day of a bad rating
 RECTIFY_DAYS = 15  # rectify within fifteen working days
@@ -66,7 +70,6 @@ class Rating(models.Model):
     @classmethod
     def give(cls, case, level: int, comment: str, channel: str) -> Rating:
         """The applicant rates a picked-up case, once. A bad rating opens the office's follow-up."""
-        from plandesk.cases.models import CaseStatus
 
         if case.status != CaseStatus.CLOSED:
             raise RatingError("取件后方可评价")
@@ -140,10 +143,6 @@ class FollowUp(models.Model):
 
     @classmethod
     def open_for(cls, rating: Rating) -> FollowUp:
-        from plandesk.notifications.services import notify
-        from plandesk.organization.models import Post
-        from plandesk.workdays import calendar
-
         opened = rating.rated_at
         rectify_due = calendar.deadline(opened, RECTIFY_DAYS)
         follow_up = cls.objects.create(rating=rating, case=rating.case, opened_at=opened,

@@ -15,6 +15,8 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q
 
+from plandesk.workflow.models import Task, TaskState
+
 from .models import Level, Rating
 
 BY = ("division", "staff")
@@ -31,7 +33,6 @@ def figures(start: datetime, end: datetime, by: str = "division", scope: Q | Non
     """Rows {pk, key, name, count, level_5 … level_1, bad, satisfaction} of the ratings given in [start, end), per
     division (`pk` = unit id, `key` = unit code) or per staff member (`pk` = user id, `key` = username), sorted by
     key. `scope` is a case condition of simple lookups (a division head's `handling_office__in=…`)."""
-    from plandesk.workflow.models import Task, TaskState
 
     if by not in BY:
         raise ValueError(f"by must be one of {BY}")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from plandesk.core.signals import result_picked_up
+from plandesk.notifications.services import notify
 
 
 @receiver(result_picked_up, dispatch_uid="reports.invite_rating")
 def invite_rating(sender, pickup, **kwargs) -> None:
-    from plandesk.notifications.services import notify
-
     from .links import rating_path
 
     case = pickup.case

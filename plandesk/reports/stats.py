@@ -31,6 +31,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.cases.models import Case, CasePause, CaseStatus, PauseReason
+from plandesk.catalog.models import ItemVersion
+from plandesk.workdays.calendar import bureau_tz, working_days_between
 from plandesk.workflow.models import Task, TaskState
 
 METRICS = [
@@ -54,8 +56,6 @@ class LocalDate(TruncDate):
     (Asia/Shanghai) has a fixed offset, so SQLite's own date() with that offset gives the same date in C."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        from plandesk.workdays.calendar import bureau_tz
-
         offset = bureau_tz().utcoffset(datetime(2026, 1, 1))
         if offset != bureau_tz().utcoffset(datetime(2026, 7, 1)):  # a zone with summer time: the exact way
             return super().as_sql(compiler, connection, **extra_context)
@@ -91,8 +91,6 @@ class Period:
         return cls(date(year, month, 1), nxt - timedelta(days=1))
 
     def bounds(self) -> tuple[datetime, datetime]:
-        from plandesk.workdays.calendar import bureau_tz
-
         tz = bureau_tz()
         after = self.end + timedelta(days=1)
         return (datetime(self.start.year, self.start.month, self.start.day, tzinfo=tz),
@@ -211,7 +209,6 @@ def _count(condition: Q | None) -> Count:
 
 def _versions(pks) -> dict[int | None, tuple[str | None, str | None]]:
     """Item version id → (item code, version name); None (a case without items) stays None."""
-    from plandesk.catalog.models import ItemVersion
 
     found = {pk: (code, name) for pk, code, name in ItemVersion.objects.filter(
         pk__in=[pk for pk in pks if pk is not None]).values_list("pk", "item__code", "name")}
@@ -301,7 +298,6 @@ def _day_counter():
     distinct date of a whole table (a few dozen for a month), not one per pair or per case."""
     from functools import cache
 
-    from plandesk.workdays.calendar import working_days_between
 
     @cache
     def w(day: date) -> int:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from plandesk.cases.models import Case
 from plandesk.core.context import client_ip
 from plandesk.organization.roles import is_office
+from plandesk.window.query import QueryRefused, public_query
 
 from . import export, stats
 from .access import NotAllowed, scope_for
@@ -144,7 +145,6 @@ def rate(request):
     """门户评价: case number + query password (the window's query check, lockout included), level and comment."""
     if request.method != "POST":
         return _rating_form(request, {"with_password": True})
-    from plandesk.window.query import QueryRefused, public_query
 
     number = request.POST.get("case_number", "").strip()
     context = {"with_password": True, "case_number": number, "level": request.POST.get("level", ""),

@@ -13,7 +13,10 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q
 
-from plandesk.workflow.models import Light, TaskState
+from plandesk.organization.models import Unit
+from plandesk.workdays import calendar
+from plandesk.workdays.calendar import bureau_tz
+from plandesk.workflow.models import Light, Task, TaskState
 
 from .models import LightChange, NoticeStatus, PhoneReminder, UrgingNotice
 
@@ -43,8 +46,6 @@ class Period:
     end: date  # exclusive
 
     def bounds(self) -> tuple[datetime, datetime]:
-        from plandesk.workdays.calendar import bureau_tz
-
         tz = bureau_tz()
         return (datetime(self.start.year, self.start.month, self.start.day, tzinfo=tz),
                 datetime(self.end.year, self.end.month, self.end.day, tzinfo=tz))
@@ -92,9 +93,6 @@ def _p90(values: list[int]) -> float:
 
 def register(period: Period, by: str = "staff") -> list[Row]:
     """One row per person (or division) with any figure in the period, sorted by name."""
-    from plandesk.organization.models import Unit
-    from plandesk.workdays import calendar
-    from plandesk.workflow.models import Task
 
     if by not in BY_CHOICES:
         raise PeriodError("统计口径应为 staff 或 division")

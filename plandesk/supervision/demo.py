@@ -14,6 +14,17 @@ from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.utils import timezone
 
+from plandesk.accounts.models import User
+from plandesk.cases.models import Case
+from plandesk.catalog.models import Item
+from plandesk.catalog.services import handling_office_for
+from plandesk.supervision import services
+from plandesk.supervision.models import UrgingNotice
+from plandesk.workdays import calendar
+from plandesk.workflow import services as workflow
+from plandesk.workflow.demo import with_compliance_check
+from plandesk.workflow.models import Task, TaskState
+
 DEMO_QUERY_PASSWORD = "20261127"  # noqa: S105 - demo data only
 ITEM = "construction_permit"
 REVIEW_FORM = {"conformity": "基本符合", "key_points": "建筑退让及日照分析已复核"}
@@ -38,7 +49,6 @@ def _site(west: float, south: float) -> MultiPolygon:
 def arrival_for(light: str, limit_days: int, now: datetime, overdue_days: int = 0) -> datetime:
     """The latest arrival (09:00 of a day) that makes a step of `limit_days` show `light` now, at least
     `overdue_days` working days past its due date when red."""
-    from plandesk.workdays import calendar
 
     today = calendar.local_date(now)
     for back in range(0, 120):
@@ -55,20 +65,11 @@ def arrival_for(light: str, limit_days: int, now: datetime, overdue_days: int = 
 
 
 def _people():
-    from plandesk.accounts.models import User
-
     found = {u.username: u for u in User.objects.filter(username__in=["office", "handler1"])}
     return found.get("office"), found.get("handler1")
 
 
 def _late_case(key: str, project: str, corner, light: str, overdue: int, claimed: bool, handler, now):
-    from plandesk.cases.models import Case
-    from plandesk.catalog.models import Item
-    from plandesk.catalog.services import handling_office_for
-    from plandesk.workflow import services as workflow
-    from plandesk.workflow.demo import with_compliance_check
-    from plandesk.workflow.models import Task, TaskState
-
     item = Item.objects.filter(code=ITEM, current__isnull=False).select_related("current").first()
     if item is None:
         return None
@@ -96,12 +97,6 @@ def _late_case(key: str, project: str, corner, light: str, overdue: int, claimed
 
 
 def load(out) -> None:
-    from plandesk.cases.models import Case
-    from plandesk.supervision import services
-    from plandesk.supervision.models import UrgingNotice
-    from plandesk.workflow import services as workflow
-    from plandesk.workflow.demo import with_compliance_check
-
     office, handler = _people()
     if office is None or handler is None:
         out.write("    (skipped supervision: demo accounts office/handler1 missing)")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.audit.services import record
+from plandesk.workdays import calendar
 from plandesk.workflow.errors import Conflict
 from plandesk.workflow.models import Light
 
@@ -167,7 +168,6 @@ class UrgingNotice(models.Model):
 
     def window_lapses_soon(self, today: date | None = None) -> bool:
         """A draft whose issuing window ends today or on the next working day."""
-        from plandesk.workdays import calendar
 
         if self.status != NoticeStatus.DRAFT:
             return False
@@ -175,7 +175,5 @@ class UrgingNotice(models.Model):
         return today >= self.window_ends_on or calendar.add_working_days(today, 1) >= self.window_ends_on
 
     def window_lapsed(self, today: date | None = None) -> bool:
-        from plandesk.workdays import calendar
-
         today = today or calendar.local_date(timezone.now())
         return self.status == NoticeStatus.DRAFT and today > self.window_ends_on

@@ -2,11 +2,10 @@ from django.utils.translation import gettext_lazy as _
 
 from plandesk.accounts.models import Role
 from plandesk.core.nav import NavEntry
+from plandesk.supervision.models import NoticeStatus, UrgingNotice
 
 
 def awaiting_feedback(user) -> int | None:
-    from plandesk.supervision.models import NoticeStatus, UrgingNotice
-
     return UrgingNotice.objects.filter(handler=user, status=NoticeStatus.ISSUED).count() or None
 
 

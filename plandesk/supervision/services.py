@@ -17,9 +17,12 @@ from django.utils import timezone
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseStatus
 from plandesk.core import counters
+from plandesk.notifications.services import notify
+from plandesk.organization.models import Post, Unit
 from plandesk.organization.roles import is_director_or_office, is_office
+from plandesk.workdays import calendar
 from plandesk.workflow.models import Light, Task, TaskState
-from plandesk.workflow.services import Conflict, InvalidInput, NotAllowed, NotFound
+from plandesk.workflow.services import Conflict, InvalidInput, NotAllowed, NotFound, may_work
 
 from .models import (
     LightChange,
@@ -45,7 +48,6 @@ def may_assess(user) -> bool:
 
 def headed_units(user):
     """The units the user heads: as their `head`, or holding their `head` post (substitutes included)."""
-    from plandesk.organization.models import Post, Unit
 
     if user is None or not user.is_authenticated:
         return Unit.objects.none()
@@ -167,8 +169,6 @@ def _claim(change_id: int, now: datetime) -> bool:
 
 
 def _handlers(task: Task):
-    from plandesk.organization.models import Post
-
     if task.assignee_id:
         return [task.assignee]
     if task.post_id:
@@ -185,8 +185,6 @@ def _case_url(task: Task) -> str:
 
 
 def _remind_yellow(change: LightChange) -> None:
-    from plandesk.notifications.services import notify
-
     task = change.task
     due = timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M")
     subject = f"黄灯提醒：{task.case.number} {task.name}"
@@ -207,15 +205,10 @@ def _remind_yellow(change: LightChange) -> None:
 
 
 def window_end(due_at: datetime):
-    from plandesk.workdays import calendar
-
     return calendar.add_working_days(calendar.local_date(due_at), urging_window_days())
 
 
 def _draft_notice(change: LightChange) -> UrgingNotice | None:
-    from plandesk.notifications.services import notify
-    from plandesk.organization.models import Post
-
     task = change.task
     if task.state != TaskState.OPEN or task.due_at is None:
         return None
@@ -298,8 +291,6 @@ def record_phone_reminder(task_id: int, user, *, callee_name: str, content: str,
 
 def issue_notice(notice_id: int, user, *, urging_days: int | None = None) -> UrgingNotice:
     """The office signs the notice: it takes the year's next number and the urging deadline; the handler is told."""
-    from plandesk.notifications.services import notify
-    from plandesk.workdays import calendar
 
     if not is_office(user):
         raise NotAllowed("只有办公室可以签发催办通知书")
@@ -330,8 +321,6 @@ def issue_notice(notice_id: int, user, *, urging_days: int | None = None) -> Urg
 
 
 def may_answer(user, notice: UrgingNotice) -> bool:
-    from plandesk.workflow.services import may_work
-
     return notice.handler_id == user.pk or may_work(user, notice.task)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plandesk.core.refusals import Refusal, show
+from plandesk.workdays.calendar import local_date
 from plandesk.workflow.models import Light, Task, TaskState
 from plandesk.workflow.services import WorkflowError
 
@@ -28,8 +29,6 @@ def _office_only(user) -> None:
 
 
 def _today():
-    from plandesk.workdays.calendar import local_date
-
     return local_date(timezone.now())
 
 

@@ -11,9 +11,9 @@ from ninja import Router, Schema, Status
 from plandesk.cases.models import Case
 from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.core.context import client_ip
-from plandesk.window import services
+from plandesk.window import pdf, services
 from plandesk.window.intake import IntakeInvalid
-from plandesk.window.models import SupplementNotice
+from plandesk.window.models import RefusalNotice, SupplementNotice
 from plandesk.window.query import public_query
 
 router = Router(tags=["窗口 window"])
@@ -242,8 +242,6 @@ def refusal_pdf(request, number: str):
     """The refusal notice (不予受理通知书) as a PDF (window clerks)."""
     from django.http import HttpResponse
 
-    from plandesk.window import pdf
-    from plandesk.window.models import RefusalNotice
 
     if not (services.is_intake_clerk(request.auth) or services.is_output_clerk(request.auth)):
         raise ApiError(403, "forbidden", "只有窗口工作人员可以打印不予受理通知书")

@@ -22,9 +22,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from plandesk.cases.models import Case, CaseStatus, query_password_digest
+from plandesk.catalog.models import Item, ItemVersion
 from plandesk.core import sql as core_sql
 from plandesk.core.refusals import Refusal
 from plandesk.window.models import QueryFailure
+from plandesk.workdays.calendar import local_date
+from plandesk.workflow.models import Task
 
 log = logging.getLogger("plandesk.window.query")
 CASE_FAILURE_LIMIT = 5
@@ -47,9 +50,6 @@ def _limits():
 
 @lru_cache(maxsize=1)
 def _statements() -> tuple[str, str]:
-    from plandesk.catalog.models import Item, ItemVersion
-    from plandesk.workflow.models import Task
-
     # Only table and column names from the models are interpolated; every value is a parameter.
     qn = connection.ops.quote_name
     failures = qn(QueryFailure._meta.db_table)
@@ -119,8 +119,6 @@ def public_query(case_number, password, *, address: str | None, channel: str = "
 
 
 def _view(rows: list[tuple]) -> dict:
-    from plandesk.workdays.calendar import local_date
-
     _bc, _ba, case_id, number, _hash, status, project_name, received_at, pickup, _code, _name = rows[0]
     current, history = [], []
     with core_sql.cursor() as cursor:

@@ -21,15 +21,21 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from plandesk.accounts.models import Role
 from plandesk.audit.services import record
-from plandesk.cases.models import Case, CaseError, CaseStatus, Outcome
+from plandesk.cases import compliance
+from plandesk.cases.models import Case, CaseError, CaseStatus, Outcome, PauseReason
 from plandesk.core import counters
 from plandesk.core.refusals import Refusal
 from plandesk.core.signals import result_picked_up
+from plandesk.notifications.services import notify
+from plandesk.organization.models import Post
 from plandesk.window import storage
 from plandesk.window.identity import clean_collector
-from plandesk.window.intake import CleanApplication, IntakeInvalid, MaterialState, validate
+from plandesk.window.intake import CleanApplication, IntakeInvalid, MaterialState, validate, validate_refusal
 from plandesk.window.models import MaterialFile, Pickup, Receipt, RefusalNotice, SupplementNotice
+from plandesk.workflow import services as workflow
+from plandesk.workflow.models import Task, TaskState
 
 RECEIPT_MINUTES = 15
 RECEIPT_SALT = "plandesk.window.receipt"
@@ -45,22 +51,16 @@ class WindowError(Refusal):
 # --- who works at which window --------------------------------------------------------------------------------------
 
 def _holds(user, role: str, function: str) -> bool:
-    from plandesk.organization.models import Post
-
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.has_role(role) or Post.objects.holds_function(user, function)
 
 
 def is_intake_clerk(user) -> bool:
-    from plandesk.accounts.models import Role
-
     return _holds(user, Role.INTAKE_CLERK, "intake")
 
 
 def is_output_clerk(user) -> bool:
-    from plandesk.accounts.models import Role
-
     return _holds(user, Role.OUTPUT_CLERK, "output")
 
 
@@ -153,9 +153,6 @@ def _replay(case: Case) -> IntakeResult:
 
 
 def _register(clean: CleanApplication, actor, now) -> IntakeResult:
-    from plandesk.cases import compliance
-    from plandesk.workflow import services as workflow
-
     password = new_query_password()
     fields = {**clean.applicant, "project_name": clean.project["project_name"],
               "project_address": clean.project["project_address"]}
@@ -233,7 +230,6 @@ def refuse(case: Case, reason: str, *, actor) -> RefusalNotice:
             case.refuse(reason, actor=actor)
         except CaseError as exc:
             raise WindowError(409, "conflict", str(exc)) from exc
-        from plandesk.workflow.models import Task, TaskState
 
         Task.objects.filter(case=case, state=TaskState.OPEN).update(state=TaskState.CANCELLED,
                                                                    completed_at=timezone.now())
@@ -253,7 +249,6 @@ def refuse_application(data: dict, *, actor) -> tuple[RefusalNotice, bool]:
     """不予受理 at the window before registration: no case and no case number are created; the notice (with its
     own number) keeps the applicant, the project, the items, the materials handed in and the reason. The same
     idempotency key returns the first notice (created=False). Returns (notice, created)."""
-    from plandesk.window.intake import validate_refusal
 
     if not is_intake_clerk(actor):
         raise WindowError(403, "forbidden", "只有接件窗口可以出具不予受理通知书")
@@ -289,8 +284,6 @@ def supplement_notice_number(case: Case, pause_id: int) -> str:
 
 def on_pause_created(pause) -> SupplementNotice | None:
     """A supplement pause (a handler's 退回补正) makes the one-time complete notice and tells the applicant."""
-    from plandesk.cases.models import PauseReason
-    from plandesk.notifications.services import notify
 
     if pause.reason != PauseReason.SUPPLEMENT:
         return None
@@ -311,7 +304,6 @@ def on_pause_created(pause) -> SupplementNotice | None:
 
 def record_supplements(notice: SupplementNotice, *, actor, note: str = "", files: dict | None = None) -> Case:
     """The intake window records what the applicant supplemented; the case's clock starts again."""
-    from plandesk.workflow import services as workflow
 
     if not is_intake_clerk(actor):
         raise WindowError(403, "forbidden", "只有接件窗口可以登记补正材料")
@@ -364,7 +356,6 @@ def record_supplements(notice: SupplementNotice, *, actor, note: str = "", files
 
 def on_case_ready(case: Case) -> None:
     """The result waits at the output window: tell the applicant (an outbox row, sent by the worker)."""
-    from plandesk.notifications.services import notify
 
     if not case.applicant_phone:
         return

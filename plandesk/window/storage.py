@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from plandesk.window.models import StoredFile
+
 MAX_BYTES = 20 * 1024 * 1024
 KIND_TYPES = {
     "pdf": "application/pdf",
@@ -88,7 +90,6 @@ def _tail(upload, size: int) -> bytes:
 
 def store(upload, kind: str):
     """Write the file under its hash (once) and return its StoredFile row."""
-    from plandesk.window.models import StoredFile
 
     digest = hashlib.sha256()
     upload.seek(0)

@@ -22,6 +22,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from plandesk.workdays.models import CalendarDay, CalendarVersion, CalendarYear
+from plandesk.workdays.seed import seed
+
 # No deadline or answer is ever this far away; beyond it the input is a mistake, not a question.
 MAX_DAYS = 36500
 
@@ -44,8 +47,6 @@ _snapshot: _Snapshot | None = None
 
 
 def _build(token: str) -> _Snapshot:
-    from plandesk.workdays.models import CalendarDay
-
     kinds = dict(CalendarDay.objects.values_list("date", "kind"))
     shifts, values = [], []
     for day in sorted(kinds):
@@ -64,8 +65,6 @@ def _build(token: str) -> _Snapshot:
 
 def _ensure_seeded() -> str:
     """First use on an empty database (e.g. after a test flush): seed from the package, as the migration does."""
-    from plandesk.workdays.models import CalendarDay, CalendarVersion, CalendarYear
-    from plandesk.workdays.seed import seed
 
     try:
         with transaction.atomic():
@@ -78,7 +77,6 @@ def _ensure_seeded() -> str:
 def snapshot() -> _Snapshot:
     """The calendar as of now: reloaded only when another change has been made (in any process)."""
     global _snapshot
-    from plandesk.workdays.models import CalendarVersion
 
     token = CalendarVersion.current()
     if not token:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
-from plandesk.cases.models import Case, PauseReason
+from plandesk.cases.models import Case, CaseError, PauseReason
 from plandesk.workflow import hooks
 from plandesk.workflow.errors import Conflict, InvalidInput
 from plandesk.workflow.models import (
@@ -49,7 +49,6 @@ def request_supplement(task_id: int, user, note: str) -> Case:
 
 def pause_case(case: Case, reason: str, *, note: str = "", actor=None) -> Case:
     """Stop the clock (补正, publicity, expert review, hearing)."""
-    from plandesk.cases.models import CaseError
 
     with transaction.atomic():
         try:
@@ -61,7 +60,6 @@ def pause_case(case: Case, reason: str, *, note: str = "", actor=None) -> Case:
 
 def resume_case(case: Case, *, actor=None, note: str = "") -> Case:
     """Start the clock again: the case's and its open steps' deadlines move later by the paused working days."""
-    from plandesk.cases.models import CaseError
 
     with transaction.atomic():
         try:

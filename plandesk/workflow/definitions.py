@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from plandesk.audit.services import record
+from plandesk.catalog.models import Item
+from plandesk.organization.models import Post
 from plandesk.workflow import engine
 from plandesk.workflow.errors import WorkflowError
 from plandesk.workflow.models import (
@@ -39,14 +41,10 @@ def parsed_definition(definition: ProcessDefinition) -> engine.ParsedProcess:
 
 
 def _lane_known(lane: str) -> bool:
-    from plandesk.organization.models import Post
-
     return Post.objects.filter(Q(code=lane) | Q(function=lane)).exists()
 
 
 def _item_known(code: str) -> bool:
-    from plandesk.catalog.models import Item
-
     return Item.objects.filter(code=code).exists()
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from plandesk.cases import compliance
+from plandesk.cases.models import Case
+from plandesk.catalog.models import Item
+from plandesk.catalog.services import handling_office_for
+from plandesk.organization.models import Post
 from plandesk.workflow import services
+from plandesk.workflow.models import TaskState
 
 DEMO_QUERY_PASSWORD = "20261127"  # noqa: S105 - demo data only, printed on no receipt
 # (idempotency key, item codes, project, west-south corner, steps to work before leaving it)
@@ -30,16 +36,12 @@ def with_compliance_check(case) -> None:
     """Give a demo case the site compliance check that the window's intake runs on a real one (demo cases are
     registered directly, not through the window), so that its workspace shows a report. Once per case: a case that
     already has a check keeps it, so the demo stays idempotent."""
-    from plandesk.cases import compliance
 
     if not case.compliance_checks.exists():
         compliance.run_after_intake(case)
 
 
 def _work(case, steps: int) -> None:
-    from plandesk.organization.models import Post
-    from plandesk.workflow.models import TaskState
-
     for _ in range(steps):
         task = case.tasks.filter(state=TaskState.OPEN).order_by("id").first()
         if task is None or task.post is None:
@@ -60,9 +62,6 @@ def _work(case, steps: int) -> None:
 
 def load(out) -> None:
     services.ensure_default_processes()
-    from plandesk.cases.models import Case
-    from plandesk.catalog.models import Item
-    from plandesk.catalog.services import handling_office_for
 
     for key, codes, project, corner, steps in DEMO_CASES:
         case = Case.objects.filter(idempotency_key=key).first()

@@ -29,6 +29,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from plandesk.workdays import calendar
+
 MEETING_KINDS = ("division", "bureau")
 LANE_CODE = re.compile(r"\[([A-Za-z0-9_.\-]+)\]\s*$")
 
@@ -78,8 +80,6 @@ def _today() -> date:
 
 
 def _working_day_functions() -> dict[str, Any]:
-    from plandesk.workdays import calendar
-
     return {
         "add_working_days": calendar.add_working_days,
         "working_days_between": calendar.working_days_between,

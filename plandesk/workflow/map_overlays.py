@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from plandesk.cases.models import Case, CaseStatus
+from plandesk.gis.features import BadQuery, parse_bbox
+from plandesk.gis.geometry import to_geojson
+from plandesk.gis.query import bbox_filter
+from plandesk.workflow.access import CASE_READERS
 from plandesk.workflow.models import Task, TaskState
+from plandesk.workflow.services import visible_cases
 
 # Cases still being worked on; finished and refused cases would only crowd the map.
 SHOWN_STATUSES = (CaseStatus.IN_PROGRESS, CaseStatus.PAUSED, CaseStatus.READY_FOR_PICKUP)
@@ -27,8 +32,6 @@ LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "paused":
 
 
 def _may_see_cases(user) -> bool:
-    from plandesk.workflow.access import CASE_READERS
-
     return user.is_authenticated and (user.is_superuser or user.groups.filter(name__in=CASE_READERS).exists())
 
 
@@ -49,9 +52,6 @@ OVERLAYS = [case_sites_overlay]
 
 def case_sites(user, bbox, now=None) -> list[dict]:
     """GeoJSON features of the sites of the cases `user` may see inside `bbox` (lon/lat), each with its light."""
-    from plandesk.gis.geometry import to_geojson
-    from plandesk.gis.query import bbox_filter
-    from plandesk.workflow.services import visible_cases
 
     now = now or timezone.now()
     open_steps = Task.objects.filter(case=OuterRef("pk"), state=TaskState.OPEN)
@@ -84,7 +84,6 @@ def case_sites_geojson(request: HttpRequest):
     if not _may_see_cases(request.user):
         return JsonResponse({"error": "forbidden", "message": "无权查看案件"}, status=403,
                             json_dumps_params={"ensure_ascii": False})
-    from plandesk.gis.features import BadQuery, parse_bbox
 
     try:
         bbox = parse_bbox(request.GET.get("bbox"))

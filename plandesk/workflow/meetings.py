@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from plandesk.cases.models import Case
+from plandesk.organization.models import Post, Unit
 from plandesk.workflow.models import (
     MeetingKind,
     Task,
@@ -16,7 +17,6 @@ from plandesk.workflow.permissions import _load_task
 
 def expected_members(task: Task) -> list[str]:
     """Who is expected at the meeting that decides this task: the division's staff, or the bureau's leaders."""
-    from plandesk.organization.models import Post, Unit
 
     if task.meeting_kind == MeetingKind.DIVISION and task.office_id:
         users = Post.objects.holders(Post.objects.filter(unit_id=task.office_id))

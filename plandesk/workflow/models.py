@@ -14,6 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.organization.models import Post
+from plandesk.workdays import calendar
+
 
 class ProcessDefinition(models.Model):
     """One stored version of a BPMN process. Running instances keep the version they started with."""
@@ -104,7 +107,6 @@ class TaskQuerySet(models.QuerySet):
 
     def workable_by(self, user, on=None) -> TaskQuerySet:
         """Open tasks the user may work: assigned to him, or offered to a post he holds (substitutes included)."""
-        from plandesk.organization.models import Post
 
         posts = Post.objects.held_by(user, on).values("pk")
         return self.open().filter(Q(assignee=user) | Q(assignee__isnull=True, post__in=posts))
@@ -183,7 +185,6 @@ class Task(models.Model):
 
     def duration_days(self) -> int | None:
         """Working days the step took (or has taken so far)."""
-        from plandesk.workdays import calendar
 
         end = self.completed_at or timezone.now()
         return calendar.working_days_between(calendar.local_date(self.created_at), calendar.local_date(end))

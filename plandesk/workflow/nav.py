@@ -2,13 +2,12 @@ from django.utils.translation import gettext_lazy as _
 
 from plandesk.accounts.models import Role
 from plandesk.core.nav import NavEntry
+from plandesk.workflow.services import workable_tasks
 
 STAFF = (Role.HANDLER, Role.DIVISION_HEAD, Role.DIRECTOR, Role.OFFICE_SUPERVISOR)
 
 
 def open_task_count(user) -> int | None:
-    from plandesk.workflow.services import workable_tasks
-
     return len(workable_tasks(user)) or None
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from plandesk.cases.models import Case
 from plandesk.core import sql as rawsql
+from plandesk.organization.models import Post, PostMembership, Substitute, Unit
 from plandesk.organization.roles import is_director_or_office
 from plandesk.workflow import hooks
 from plandesk.workflow.errors import NotAllowed, NotFound
@@ -39,7 +40,6 @@ def workable_tasks(user) -> list[Task]:
 
 def may_work(user, task: Task) -> bool:
     """Members (or substitutes) of the task's post; once claimed, only the assignee; and no app's rule refuses."""
-    from plandesk.organization.models import Post
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -52,7 +52,6 @@ def may_work(user, task: Task) -> bool:
 
 def may_see_case(user, case: Case) -> bool:
     """Who may see a case: holders of its tasks now or before, their division heads, the director and the office."""
-    from plandesk.organization.models import Post, Unit
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -71,7 +70,6 @@ def may_see_case(user, case: Case) -> bool:
 
 def visible_cases(user):
     """The cases a user may see (for worklists and search)."""
-    from plandesk.organization.models import Post, Unit
 
     if is_director_or_office(user):
         return Case.objects.all()
@@ -96,7 +94,6 @@ def _load_task(where: str, params: list, *, user=None, order: str = "") -> tuple
 
     The permission is may_work's rule in SQL: the assignee once claimed, else a member of the post or the post's
     substitute today."""
-    from plandesk.organization.models import Post
 
     may = user is not None and user.is_authenticated and user.is_active
     params = [*([user.pk, user.pk, user.pk, *[connection.ops.adapt_datefield_value(timezone.localdate())] * 2]
@@ -115,8 +112,6 @@ def _load_task(where: str, params: list, *, user=None, order: str = "") -> tuple
 
 
 def _task_select(may: bool, where: str, order: str) -> str:
-    from plandesk.organization.models import Post, PostMembership, Substitute
-
     may_sql = "NULL"
     if may:
         may_sql = ("CASE WHEN t.assignee_id IS NOT NULL THEN t.assignee_id = %s ELSE t.post_id IS NOT NULL AND ("  # noqa: S608

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plandesk.cases.models import Case
+from plandesk.workdays.calendar import local_date
 from plandesk.workflow.models import (
     TaskState,
 )
@@ -11,7 +12,6 @@ from plandesk.workflow.models import (
 
 def current_steps(case: Case) -> list[dict]:
     """The steps now open: name, when it arrived, its due date."""
-    from plandesk.workdays.calendar import local_date
 
     return [{"name": t.name, "started_at": t.created_at, "due_date": local_date(t.due_at) if t.due_at else None}
             for t in case.tasks.filter(state=TaskState.OPEN).order_by("created_at", "id")]

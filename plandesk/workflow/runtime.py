@@ -11,6 +11,8 @@ from django.utils import timezone
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseEvent, CaseStatus, Outcome
 from plandesk.core import sql as rawsql
+from plandesk.organization.models import Post
+from plandesk.workdays import calendar
 from plandesk.workflow import engine
 from plandesk.workflow.definitions import PARALLEL_PROCESS, active_definition, parsed_definition
 from plandesk.workflow.errors import WorkflowError
@@ -113,7 +115,6 @@ def _deadlines(case: Case, created_at: datetime, days: int, pauses=None,
                calendar_token: str | None = None) -> tuple[datetime, datetime]:
     from django.conf import settings
 
-    from plandesk.workdays import calendar
 
     pauses = case.pause_intervals() if pauses is None else pauses
     if pauses or not calendar_token:
@@ -149,7 +150,6 @@ def clear_post_cache(**kwargs) -> None:
 def _resolve_post(step: engine.StepSpec, case: Case):
     import time
 
-    from plandesk.organization.models import Post
 
     key = (step.lane, case.handling_office_id)
     hit = _posts.get(key)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from plandesk.audit.services import record
 from plandesk.cases.models import Case, CaseEvent, CaseStatus
 from plandesk.core import sql as rawsql
+from plandesk.organization.models import Post
+from plandesk.workdays.models import CalendarVersion
 from plandesk.workflow import engine, hooks
 from plandesk.workflow.definitions import MEETING_DECISIONS, WORK_DECISIONS, parsed_definition
 from plandesk.workflow.errors import Conflict, InvalidInput, MeetingRequired, NotFound
@@ -120,7 +122,6 @@ def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
 
     Task rows open or close only under this lock (or when the instance is created), so the count holds until
     commit."""
-    from plandesk.workdays.models import CalendarVersion
 
     row = rawsql.fetchone(rawsql.statement("lock instance", lambda: (
         "SELECT i.id, i.case_id, i.definition_id, i.state, i.status, i.completed_at, i.revision, i.next_timer_at, "  # noqa: S608
@@ -235,7 +236,6 @@ def save_draft(task_id: int, user, *, opinion: str = "", form: dict | None = Non
 
 def transfer_task(task_id: int, user, to_user, reason: str, *, version: int | None = None) -> Task:
     """Hand a task to a colleague who holds the same post (转办), with a reason."""
-    from plandesk.organization.models import Post
 
     # A person an app's rule keeps from working the task may still hand it on (the preparer passes the check).
     task = get_task_for(user, task_id, rules=False)

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from plandesk.cases import compliance
 from plandesk.cases.models import Case
+from plandesk.catalog.models import Item
 from plandesk.core.refusals import Refusal, show
+from plandesk.organization.models import Unit
 from plandesk.workflow import services
 from plandesk.workflow.forms import form_from_post, schema_fields
 from plandesk.workflow.models import Task, TaskState
@@ -41,9 +43,6 @@ def _filtered(request, rows):
 
 
 def _filter_choices(rows) -> dict:
-    from plandesk.catalog.models import Item
-    from plandesk.organization.models import Unit
-
     case_ids = rows.values("case_id")
     items = Item.objects.filter(versions__cases__in=case_ids).distinct().select_related("current")
     offices = Unit.objects.filter(pk__in=rows.values("office_id")).order_by("sort_order", "code")

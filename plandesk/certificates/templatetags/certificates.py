@@ -3,13 +3,13 @@ case workspace; renders nothing for a case with none and no certificate step ope
 
 from django import template
 
+from plandesk.certificates.services import open_prepare_task
+
 register = template.Library()
 
 
 @register.inclusion_tag("certificates/_case_block.html")
 def case_certificates(case):
-    from plandesk.certificates.services import open_prepare_task
-
     if case is None:
         return {"case": None}
     certs = list(case.certificates.select_related("type").order_by("pk"))

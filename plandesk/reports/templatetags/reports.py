@@ -6,6 +6,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from plandesk.reports.ratings import LEVEL_COLUMNS, figures
+
 register = template.Library()
 
 
@@ -36,7 +38,6 @@ def cell(row: dict, key: str):
 def rating_panel(period, by: str):
     """The service-rating panel of the supervision's assessment page: `period` is any object whose `bounds()` gives
     [start, end) moments (supervision's month or quarter), `by` is "staff" or "division" (the page's own choice)."""
-    from plandesk.reports.ratings import LEVEL_COLUMNS, figures
 
     by = by if by in ("staff", "division") else "staff"
     rows = [{**row, "level_values": [row[key] for key, _label in LEVEL_COLUMNS]}

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from plandesk.certificates import pdf, services, signing
+
 
 class Command(BaseCommand):
     help = "校验电子证照 PDF 的内嵌签名（Ed25519），并显示其现状"
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--offline", action="store_true", help="只校验签名，不查询数据库")
 
     def handle(self, *args, **options):
-        from plandesk.certificates import pdf, services, signing
-
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件 {path}")
