@@ -107,3 +107,14 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def chinese_after_each_test():
+    """A request in English leaves English active in this thread (LocaleMiddleware): put Chinese back, so that a
+    test of the English pages never changes what the next test reads."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -114,13 +114,20 @@ def on_case_ready(case: Case) -> None:
 
 # --- void and reissue ------------------------------------------------------------------------------------------------
 
-def void(cert: Certificate, user, reason: str) -> Certificate:
-    """作废: the number stays used forever; verification says void with the reason and date."""
+def _voiding_reason(user, cert: Certificate, reason: str, action: str) -> str:
+    """Who may void or reissue (the head of the handling office, the director), and the reason they must give."""
     if not may_void(user, cert):
-        raise _forbidden("只有承办处室处长或局长可以作废证照")
+        raise _forbidden(f"只有承办处室处长或局长可以{action}")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise CertificateError(400, "invalid", "作废须写明原因", fields=[{"field": "reason", "message": "必填"}])
+        raise CertificateError(400, "invalid", f"{action[:2]}须写明原因",
+                               fields=[{"field": "reason", "message": "必填"}])
+    return reason
+
+
+def void(cert: Certificate, user, reason: str) -> Certificate:
+    """作废: the number stays used forever; verification says void with the reason and date."""
+    reason = _voiding_reason(user, cert, reason, "作废证照")
     with transaction.atomic():
         current = Certificate.objects.select_for_update().get(pk=cert.pk)
         current.void(actor=user, reason=reason)
@@ -130,11 +137,7 @@ def void(cert: Certificate, user, reason: str) -> Certificate:
 def reissue(cert: Certificate, user, reason: str, changes: dict | None = None) -> Certificate:
     """补证: a new number replaces the old certificate (lost, damaged or corrected); the old one says replaced
     and points to the new number, the new one names the old."""
-    if not may_void(user, cert):
-        raise _forbidden("只有承办处室处长或局长可以补证")
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise CertificateError(400, "invalid", "补证须写明原因", fields=[{"field": "reason", "message": "必填"}])
+    reason = _voiding_reason(user, cert, reason, "补证")
     with transaction.atomic():
         old = Certificate.objects.select_for_update().select_related("type", "office", "case").get(pk=cert.pk)
         if old.status not in (Status.ISSUED, Status.VOID) or Certificate.objects.filter(replaces=old).exists():

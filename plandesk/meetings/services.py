@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from plandesk.audit.services import record
 from plandesk.cases.models import Case
-from plandesk.core import counters
-from plandesk.core.refusals import Refusal
+from plandesk.core import counters, refusals
 from plandesk.meetings import rules
 from plandesk.meetings.models import (
     AgendaItem,
@@ -43,27 +42,27 @@ WORKFLOW_DECISION = {
 }
 
 
-class MeetingError(Refusal):
+class MeetingError(refusals.Refusal):
     """A refused meeting action (one refusal type for the house: plandesk/core/refusals.py)."""
 
     def __init__(self, message: str, code: str | None = None, **extra):
         super().__init__(message, code=code or None, **extra)
 
 
-class Invalid(MeetingError):
-    status, code = 400, "invalid"
+class Invalid(MeetingError, refusals.Invalid):
+    pass
 
 
-class Forbidden(MeetingError):
-    status, code = 403, "forbidden"
+class Forbidden(MeetingError, refusals.Forbidden):
+    pass
 
 
-class NotFound(MeetingError):
-    status, code = 404, "not_found"
+class NotFound(MeetingError, refusals.NotFound):
+    pass
 
 
-class Conflict(MeetingError):
-    status, code = 409, "conflict"
+class Conflict(MeetingError, refusals.Conflict):
+    pass
 
 
 def meeting_interval_days() -> int:

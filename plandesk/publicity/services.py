@@ -161,22 +161,22 @@ def resume_case_clock(publicity: Publicity, *, actor=None) -> bool:
 
 # --- transitions with their consequences in other apps -----------------------------------------------------------
 
+def _moving_the_clock(transition, clock, publicity: Publicity, actor, today: date | None) -> bool:
+    with transaction.atomic():
+        if not transition(actor=actor, today=today):
+            return False
+        clock(publicity, actor=actor)
+    return True
+
+
 def start(publicity: Publicity, *, actor=None, today: date | None = None) -> bool:
     """Start a scheduled publicity and pause its case's clock, in one transaction. False when already started."""
-    with transaction.atomic():
-        if not publicity.start(actor=actor, today=today):
-            return False
-        pause_case_clock(publicity, actor=actor)
-    return True
+    return _moving_the_clock(publicity.start, pause_case_clock, publicity, actor, today)
 
 
 def end(publicity: Publicity, *, actor=None, today: date | None = None) -> bool:
     """End a running publicity and resume its case's clock, in one transaction. False when already ended."""
-    with transaction.atomic():
-        if not publicity.end(actor=actor, today=today):
-            return False
-        resume_case_clock(publicity, actor=actor)
-    return True
+    return _moving_the_clock(publicity.end, resume_case_clock, publicity, actor, today)
 
 
 def publish_summary(publicity: Publicity, *, actor=None) -> None:
@@ -188,30 +188,27 @@ def publish_summary(publicity: Publicity, *, actor=None) -> None:
 
 # --- the worker's sweeps ---------------------------------------------------------------------------------------
 
+def _sweep(rows, transition, today: date, failed: str) -> int:
+    """Run the transition on each due row, oldest first; a row that refuses is logged and the sweep goes on."""
+    done = 0
+    for publicity in rows:
+        try:
+            done += bool(transition(publicity, today=today))
+        except PublicityError:
+            log.exception("publicity %s did not %s", publicity.pk, failed)
+    return done
+
+
 def start_due(today: date | None = None) -> int:
     """Start every scheduled publicity whose day has come and whose notice was on time. Once, whatever the workers."""
     today = today or timezone.localdate()
-    started = 0
-    for publicity in Publicity.objects.due_to_start(today).order_by("starts_on", "id"):
-        try:
-            if start(publicity, today=today):
-                started += 1
-        except PublicityError:
-            log.exception("publicity %s did not start", publicity.pk)
-    return started
+    return _sweep(Publicity.objects.due_to_start(today).order_by("starts_on", "id"), start, today, "start")
 
 
 def end_due(today: date | None = None) -> int:
     """End every running publicity whose last day has passed."""
     today = today or timezone.localdate()
-    ended = 0
-    for publicity in Publicity.objects.due_to_end(today).order_by("ends_on", "id"):
-        try:
-            if end(publicity, today=today):
-                ended += 1
-        except PublicityError:
-            log.exception("publicity %s did not end", publicity.pk)
-    return ended
+    return _sweep(Publicity.objects.due_to_end(today).order_by("ends_on", "id"), end, today, "end")
 
 
 # The BPMN signal a process step waits for (an intermediate catch event with a signal of this name): sent to the

@@ -1,29 +1,30 @@
-"""The workflow's refusals (one refusal type for the house: plandesk/core/refusals.py)."""
+"""The workflow's refusals (one refusal type for the house: plandesk/core/refusals.py). Each is also the core
+refusal of its status, whose `status` and `code` it takes."""
 
 from __future__ import annotations
 
-from plandesk.core.refusals import Refusal
+from plandesk.core import refusals
 
 
-class WorkflowError(Refusal):
+class WorkflowError(refusals.Refusal):
     """A refused action on a process or task; `status`/`code` map to the API, `message` is for people (zh-Hans)."""
 
 
-class NotFound(WorkflowError):
-    status, code = 404, "not_found"
+class NotFound(WorkflowError, refusals.NotFound):
+    pass
 
 
-class NotAllowed(WorkflowError):
-    status, code = 403, "forbidden"
+class NotAllowed(WorkflowError, refusals.Forbidden):
+    pass
 
 
-class Conflict(WorkflowError):
-    status, code = 409, "conflict"
+class Conflict(WorkflowError, refusals.Conflict):
+    pass
 
 
-class MeetingRequired(WorkflowError):
-    status, code = 409, "meeting_required"
+class MeetingRequired(Conflict):
+    code = "meeting_required"
 
 
-class InvalidInput(WorkflowError):
-    status, code = 400, "invalid"
+class InvalidInput(WorkflowError, refusals.Invalid):
+    pass

@@ -28,7 +28,7 @@ from plandesk.accounts.models import Role
 from plandesk.conftest import make_user
 
 # The test builders: the demo bureau, an application, publicity on known dates, real PDFs and images.
-from plandesk.testing.applications import SITE, USCC, application
+from plandesk.testing.applications import SITE, application, intake_form
 from plandesk.testing.fixtures import bureau, travel  # noqa: F401 (fixtures)
 from plandesk.testing.publicity import answer, real_pdf, real_png, scheduled
 from plandesk.workflow.engine import check_process
@@ -161,15 +161,9 @@ NOW = "2026-11-27 10:00:00+08:00"
 
 
 def _intake_form(**changes) -> dict:
-    data = {
-        "items": "land_use_permit", "form_token": "bad-files",
-        "applicant_name": "江城置业有限公司", "credit_code": USCC, "id_number": "", "contact": "王经理",
-        "phone": "13912345678", "project_name": "江滨花园", "project_address": "江滨路 1 号",
-        "site_geojson": json.dumps(SITE),
-        "f.land_use_permit.land_supply": "transfer", "f.land_use_permit.land_area_m2": "12000",
-        "f.land_use_permit.land_use_class": "R", "f.land_use_permit.floor_area_ratio": "2.5",
-        "m.application_form": "1", "m.topographic_map": "1", "m.applicant_identity": "1",
-    }
+    """The intake page's application with every material declared and no file yet: each test adds the bad one."""
+    data = intake_form(form_token="bad-files", **{"m.applicant_identity": "1"})
+    del data["mf.applicant_identity"], data["mf.application_form"]
     data.update(changes)
     return data
 

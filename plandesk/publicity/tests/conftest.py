@@ -71,13 +71,3 @@ def case(db):
     with time_machine.travel(at(date(2026, 11, 30)), tick=False):
         return Case.register(item_versions=[item.current], handling_office=unit, applicant_name="某建设公司",
                              project_name="滨江花园住宅项目", received_at=at(date(2026, 11, 30)))
-
-
-@pytest.fixture(autouse=True)
-def chinese_after_each_test():
-    """A request in English leaves English active in this thread (LocaleMiddleware): put Chinese back."""
-    yield
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)

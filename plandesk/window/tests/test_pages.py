@@ -16,13 +16,12 @@ from django.test import Client
 from plandesk.cases.models import Case, CaseStatus
 from plandesk.core.pdf import extract_text
 from plandesk.gis.geometry import GeometryError, parse_site
+from plandesk.testing.applications import PDF, PNG, intake_form
 from plandesk.window import sites, storage
 from plandesk.window.models import MaterialFile, Pickup
-from plandesk.window.tests.conftest import ID_NUMBER, SITE, USCC
+from plandesk.window.tests.conftest import ID_NUMBER, SITE
 
 NOW = datetime.fromisoformat("2026-11-27 10:00:00+08:00")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"\x00\x00\x00\x00IEND\xaeB`\x82"  # header + end chunk
 # Division 1's half of the centre, in the bureau's CRS (CGCS2000 3-degree Gauss-Krüger, CM 114°E).
 COORDS = "527333.1,3386108.2\n527620.8,3386108.9\n527620.3,3386330.7\n527332.6,3386329.9"
 
@@ -33,20 +32,7 @@ def _client(user) -> Client:
     return client
 
 
-def _form(**changes) -> dict:
-    data = {
-        "items": "land_use_permit", "form_token": "tok-1",
-        "applicant_name": "江城置业有限公司", "credit_code": USCC, "id_number": "", "contact": "王经理",
-        "phone": "13912345678", "project_name": "江滨花园", "project_address": "江滨路 1 号",
-        "site_geojson": json.dumps(SITE),
-        "f.land_use_permit.land_supply": "transfer", "f.land_use_permit.land_area_m2": "12000",
-        "f.land_use_permit.land_use_class": "R", "f.land_use_permit.floor_area_ratio": "2.5",
-        "m.application_form": "1", "m.topographic_map": "1",
-        "mf.applicant_identity": SimpleUploadedFile("licence.png", PNG, content_type="image/png"),
-        "mf.application_form": SimpleUploadedFile("form.pdf", PDF, content_type="application/pdf"),
-    }
-    data.update(changes)
-    return data
+_form = intake_form  # the intake page's POST of a valid application (plandesk.testing)
 
 
 def test_it_lets_only_intake_clerks_open_the_intake_page(bureau):
