@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.audit.services import record
+from plandesk.core.refusals import Conflict
 from plandesk.organization.roles import is_director_or_office
 
 
@@ -114,6 +116,18 @@ class Meeting(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == Status.SIGNED
+
+    def mark_signed(self, *, year: int, seq: int, actor) -> None:
+        """签发: 进行中 → 已签发, numbered; the minutes are final. The caller holds the row lock and checked the
+        chair (services.sign)."""
+        if self.status != Status.OPEN:
+            raise Conflict("纪要已签发")
+        self.status, self.signed_at, self.minutes_year, self.minutes_seq = Status.SIGNED, timezone.now(), year, seq
+        self.save(update_fields=["status", "signed_at", "minutes_year", "minutes_seq"])
+        record("meetings.signed", self, before={"status": Status.OPEN},
+               after={"status": Status.SIGNED, "minutes": self.minutes_number,
+                      "decided": list(self.items.exclude(decision="").values_list("case__number", "decision"))},
+               summary=f"签发{self.minutes_number}", actor=actor)
 
     @property
     def minutes_number(self) -> str:

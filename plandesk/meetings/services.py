@@ -383,14 +383,7 @@ def sign(meeting: Meeting, user) -> Meeting:
         year = timezone.localtime(meeting.held_at).year
         division_code = meeting.division.code if meeting.division_id else ""
         seq = counters.next_value(f"meetings.minutes:{meeting.kind}:{division_code}:{year}")
-        now = timezone.now()
-        Meeting.objects.filter(pk=meeting.pk).update(status=Status.SIGNED, signed_at=now, minutes_year=year,
-                                                     minutes_seq=seq)
-        meeting.refresh_from_db()
-        record("meetings.signed", meeting, before={"status": Status.OPEN},
-               after={"status": Status.SIGNED, "minutes": meeting.minutes_number,
-                      "decided": list(meeting.items.exclude(decision="").values_list("case__number", "decision"))},
-               summary=f"签发{meeting.minutes_number}", actor=user)
+        meeting.mark_signed(year=year, seq=seq, actor=user)
     return meeting
 
 
