@@ -8,9 +8,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from plandesk.appointments.models import Appointment
+from plandesk.core.signals import calendar_changed
 from plandesk.notifications.services import notify
 from plandesk.workdays.calendar import is_working_day
-from plandesk.workdays.signals import calendar_changed
 
 
 @receiver(calendar_changed, dispatch_uid="appointments.closed_days")

@@ -23,3 +23,8 @@ case_ready = Signal()
 # cases.Case.pause, after the pause row is written: sender=Case, case=the case, pause=the CasePause. The window
 # writes the one-time complete supplement notice (补正告知) for a supplement pause.
 case_paused = Signal()
+
+# workdays.services, after an administrator adds, corrects or removes calendar days, inside the same transaction:
+# sender=the calendar day model, dates=set of the changed dates. Owners of open deadlines (workflow tasks, cases,
+# publicity, appointments) recompute theirs, so the calendar and the deadlines change together or not at all.
+calendar_changed = Signal()

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plandesk.audit.services import record
+from plandesk.core.signals import calendar_changed
 from plandesk.workdays.models import CalendarDay, CalendarVersion, CalendarYear
-from plandesk.workdays.signals import calendar_changed
 
 
 def _changed(dates: set[date]) -> None:

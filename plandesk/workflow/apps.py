@@ -10,7 +10,7 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         # SpiffWorkflow logs every task state change at INFO: far too chatty for a server log.
         logging.getLogger("spiff").setLevel(logging.WARNING)
-        from plandesk.workdays.signals import calendar_changed
+        from plandesk.core.signals import calendar_changed
         from plandesk.workflow.services import on_calendar_changed
 
         calendar_changed.connect(on_calendar_changed, dispatch_uid="workflow.on_calendar_changed")

@@ -11,10 +11,10 @@ import pytest
 import time_machine
 
 from plandesk.audit.models import Event
+from plandesk.core.signals import calendar_changed
 from plandesk.notifications.models import Notification
 from plandesk.supervision.jobs import supervision_lights, supervision_reminders
 from plandesk.supervision.models import LightChange, NoticeStatus, UrgingNotice
-from plandesk.workdays.signals import calendar_changed
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import Light, Task, TaskState
 

@@ -1,6 +1,6 @@
 import pytest
 
-from plandesk.workdays.signals import calendar_changed
+from plandesk.core.signals import calendar_changed
 
 
 @pytest.fixture

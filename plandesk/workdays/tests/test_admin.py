@@ -103,7 +103,7 @@ def test_it_deletes_a_day_with_audit_and_signal(admin_client, calendar_signals):
 
 
 def test_it_changes_nothing_when_a_receiver_fails(calendar_signals):
-    from plandesk.workdays.signals import calendar_changed
+    from plandesk.core.signals import calendar_changed
 
     def broken(sender, dates, **kwargs):
         raise RuntimeError("recompute failed")
