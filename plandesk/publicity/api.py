@@ -11,7 +11,7 @@ from ninja.responses import Status as Answer
 from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.core.context import client_ip
 from plandesk.publicity.models import Publicity
-from plandesk.publicity.services import OutsidePeriod, TooManyOpinions, submit_opinion
+from plandesk.publicity.services import OutsidePeriod, submit_opinion
 
 router = Router(tags=["规划公示 publicity"])
 PREFIX = "/publicity"
@@ -73,6 +73,4 @@ def post_opinion(request, publicity_id: int, payload: OpinionIn):
     except OutsidePeriod as exc:
         raise ApiError(409, "outside_period", str(exc), starts_on=publicity.starts_on.isoformat(),
                        ends_on=publicity.ends_on.isoformat()) from None
-    except TooManyOpinions as exc:
-        raise ApiError(429, "too_many_requests", str(exc)) from None
     return Answer(201, {"tracking_code": opinion.tracking_code})

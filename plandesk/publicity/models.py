@@ -21,11 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plandesk.audit.services import record
+from plandesk.core.refusals import Refusal
 from plandesk.publicity import rules
 
 
-class PublicityError(Exception):
+class PublicityError(Refusal):
     """A transition or change the publicity's state or rules do not allow; the message is for people (zh-Hans)."""
+
+    status, code = 409, "conflict"
 
 
 class Kind(models.TextChoices):

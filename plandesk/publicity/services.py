@@ -45,11 +45,15 @@ MAX_CONTENT = 5000
 
 
 class OutsidePeriod(PublicityError):
-    """An opinion outside the publicity period (API: 409)."""
+    """An opinion outside the publicity period (API: 409 outside_period, with the period)."""
+
+    code = "outside_period"
 
 
 class TooManyOpinions(PublicityError):
     """The client address has sent its share for now (API: 429)."""
+
+    status, code = 429, "too_many_requests"
 
 
 def clean_opinion_fields(name: str, contact: str, content: str) -> dict[str, str]:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plandesk.cases.models import Case, CasePause, CaseStatus, PauseReason
 from plandesk.catalog.models import ItemVersion
+from plandesk.core.refusals import Refusal
 from plandesk.workdays.calendar import bureau_tz, working_days_between
 from plandesk.workflow.models import Task, TaskState
 
@@ -63,8 +64,10 @@ class LocalDate(TruncDate):
         return f"date({sql}, '{int(offset.total_seconds() // 60):+d} minutes')", params
 
 
-class PeriodError(ValueError):
-    """A bad period; the message is for people (zh-Hans)."""
+class PeriodError(Refusal, ValueError):
+    """A bad period; the message is for people (zh-Hans). The API answers 400 invalid_period."""
+
+    status, code = 400, "invalid_period"
 
 
 @dataclass(frozen=True)
