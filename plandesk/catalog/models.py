@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plandesk.audit.services import record
 from plandesk.catalog.schemas import schema_errors
+from plandesk.core.registry import app_modules
 
 
 class Category(models.TextChoices):
@@ -173,6 +174,11 @@ class ItemVersion(models.Model):
             and self.promised_days > self.statutory_days
         ):
             errors["promised_days"] = [str(_("承诺时限不得长于法定时限"))]
+        # Apps above add their own checks by name (workflow: the promised days must hold the process's happy path).
+        for _label, module in app_modules("catalog_checks"):
+            for check in getattr(module, "ITEM_CHECKS", ()):
+                for field, problem in check(self):
+                    errors.setdefault(field, []).append(problem)
         if errors:
             raise ValidationError(errors)
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from plandesk.audit.services import record
-from plandesk.catalog.models import Item
+from plandesk.catalog.models import Item, ItemVersion
 from plandesk.organization.models import Post
-from plandesk.workflow import engine
+from plandesk.workflow import engine, promise
 from plandesk.workflow.errors import WorkflowError
 from plandesk.workflow.models import (
     Decision,
@@ -51,7 +51,21 @@ def _item_known(code: str) -> bool:
 def check_definition(xml: str | bytes) -> tuple[engine.ParsedProcess | None, list[str]]:
     """Every problem of a process file, in Chinese: parse errors, lanes naming no post, missing time limits,
     unknown item codes. An empty list means it may be stored."""
-    return engine.check_process(xml, lane_known=_lane_known, item_known=_item_known)
+    parsed, problems = engine.check_process(xml, lane_known=_lane_known, item_known=_item_known)
+    if parsed is not None and not problems:
+        problems = promise_problems(parsed)
+    return parsed, problems
+
+
+def promise_problems(parsed: engine.ParsedProcess) -> list[str]:
+    """The current items this process would run whose promised days cannot hold its happy path (workflow/promise)."""
+    versions = ItemVersion.objects.filter(is_current=True)
+    if parsed.process_id == PARALLEL_PROCESS:
+        versions = versions.filter(Q(process_id=parsed.process_id) | Q(parallel_group__isnull=False))
+    else:
+        versions = versions.filter(process_id=parsed.process_id)
+    return [problem for version in versions.order_by("item__code")
+            if (problem := promise.fit_problem(parsed, version.name, version.promised_days))]
 
 
 def upload_definition(xml: str | bytes, *, actor=None, note: str = "", check_posts: bool = True) -> ProcessDefinition:

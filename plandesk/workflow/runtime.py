@@ -38,8 +38,10 @@ def process_id_for(case: Case) -> str:
 
 
 def _case_data(case: Case) -> dict:
+    # publicity_required: the shipped processes' gateway 须批前公示？ runs the publicity stage for such cases.
     return {"case": {"number": case.number, "items": case.item_codes, "promised_days": case.promised_days,
-                     "handling_office": case.handling_office.code if case.handling_office_id else None}}
+                     "handling_office": case.handling_office.code if case.handling_office_id else None,
+                     "publicity_required": case.item_versions.filter(publicity_required=True).exists()}}
 
 
 def start_case(case: Case, *, actor=None, process_id: str | None = None) -> list[Task]:
@@ -119,7 +121,7 @@ def _deadlines(case: Case, created_at: datetime, days: int, pauses=None,
     pauses = case.pause_intervals() if pauses is None else pauses
     if pauses or not calendar_token:
         due = calendar.deadline(created_at, days, pauses)
-        return due, calendar.warn_at(created_at, due)
+        return _capped(case, due, calendar.warn_at(created_at, due), created_at)
     start_day = calendar.local_date(created_at)
     key = (calendar_token, settings.TIME_ZONE, calendar.office_hours_end(), calendar.yellow_lead_days(), start_day,
            days)
@@ -134,7 +136,15 @@ def _deadlines(case: Case, created_at: datetime, days: int, pauses=None,
             _deadline_memo.clear()
         _deadline_memo[key] = hit
     due, warn = hit
-    return due, min(max(warn, created_at), due)
+    return _capped(case, due, min(max(warn, created_at), due), created_at)
+
+
+def _capped(case: Case, due: datetime, warn: datetime, created_at: datetime) -> tuple[datetime, datetime]:
+    # The promised date is protected (docs/workflow.md): no step is ever due after its case.
+    case_due = case.due_at
+    if case_due is None or due <= case_due:
+        return due, warn
+    return case_due, calendar.warn_at(created_at, case_due)
 
 
 # Lane -> post resolutions, by (lane, office): they change only when an administrator edits posts or units, which

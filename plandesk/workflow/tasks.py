@@ -126,7 +126,8 @@ def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
     row = rawsql.fetchone(rawsql.statement("lock instance", lambda: (
         "SELECT i.id, i.case_id, i.definition_id, i.state, i.status, i.completed_at, i.revision, i.next_timer_at, "  # noqa: S608
         "d.process_id, d.version, d.uploaded_at, c.number, c.status, c.handling_office_id, c.received_at, "
-        f"c.status_changed_at, (SELECT token FROM {rawsql.table(CalendarVersion)} WHERE id = 1), "
+        "c.status_changed_at, c.promised_days, c.due_at, "
+        f"(SELECT token FROM {rawsql.table(CalendarVersion)} WHERE id = 1), "
         f"(SELECT COUNT(*) FROM {rawsql.table(Task)} t WHERE t.instance_id = i.id AND t.state = %s) "
         f"FROM {rawsql.table(ProcessInstance)} i "
         f"JOIN {rawsql.table(ProcessDefinition)} d ON d.id = i.definition_id "
@@ -142,8 +143,8 @@ def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
         "id": row[2], "process_id": row[8], "version": row[9], "uploaded_at": dt(row[10])})
     instance.case = rawsql.from_db(Case, {
         "id": row[1], "number": row[11], "status": row[12], "handling_office_id": row[13], "received_at": dt(row[14]),
-        "status_changed_at": dt(row[15])})
-    return instance, row[16] or "", row[17]
+        "status_changed_at": dt(row[15]), "promised_days": row[16], "due_at": dt(row[17])})
+    return instance, row[18] or "", row[19]
 
 
 def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, version: int, *,
