@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -268,6 +269,9 @@ def upload(request: HttpRequest):
                                  content_type="text/html; charset=utf-8")
 
 
+STAGED_HOURS = 24
+
+
 def _staging_dir(user) -> Path:
     return Path(settings.DATA_DIR) / "gis" / "staged" / str(int(user.pk))
 
@@ -275,6 +279,12 @@ def _staging_dir(user) -> Path:
 def _stage(user, upload) -> Path:
     """Keep an upload on the server (under the keeper's own folder) so that the import after its preview needs no
     second upload; the import removes it."""
+    # A preview never followed by its import leaves its file behind: the keeper's older ones go now.
+    stale = time.time() - STAGED_HOURS * 3600
+    if _staging_dir(user).is_dir():
+        for old in _staging_dir(user).iterdir():
+            if old.is_dir() and old.stat().st_mtime < stale:
+                shutil.rmtree(old, ignore_errors=True)
     token = uuid.uuid4().hex
     folder = _staging_dir(user) / token
     folder.mkdir(parents=True)

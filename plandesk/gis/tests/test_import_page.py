@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 
 from plandesk.accounts.models import Role
 from plandesk.conftest import make_user
@@ -50,6 +51,10 @@ def test_it_previews_the_fields_and_first_rows_before_importing(keeper, layers, 
     assert Parcel.objects.count() == 0 and LayerVersion.objects.count() == 0  # nothing written by a preview
     # The import after the preview uses the file kept on the server: no second upload.
     staged = re.search(r'name="staged" value="([0-9a-f]{32})"', html).group(1)
+    other = Client()
+    other.force_login(make_user("keeper2", Role.GIS_KEEPER))
+    taken = other.post("/gis/layers/import/", {"layer": "parcels", "mode": "replace", "staged": staged})
+    assert taken.status_code == 400 and "预览的文件已过期" in taken.content.decode()  # staged files are per keeper
     text = streamed(keeper.post("/gis/layers/import/", {"layer": "parcels", "mode": "replace", "action": "import",
                                                         "fields": "DKBH=code\nYDXZ=land_use", "staged": staged}))
     assert "第 1 版已生效" in text and Parcel.objects.filter(code="K-6", land_use="R2").exists()
@@ -125,3 +130,19 @@ def test_gis_pages_show_words_not_codes(keeper, client, tmp_path):
 def test_the_map_popups_get_words_for_coded_values(keeper, filled):
     html = keeper.get("/gis/map/").content.decode()
     assert "通信" in html and "二类居住用地（R2）" in html  # in the layers' config, for the popups
+
+
+def test_a_preview_left_without_its_import_is_cleared_a_day_later(keeper, layers, tmp_path, settings):
+    import os
+
+    features = [polygon_feature(square(114.30, 30.60), DKBH="K-1")]
+    for _ in range(2):
+        keeper.post("/gis/layers/import/", {"layer": "parcels", "mode": "replace", "action": "preview",
+                                            "fields": "DKBH=code", "file": _file(tmp_path, features)})
+    folders = list((settings.DATA_DIR / "gis" / "staged").glob("*/*"))
+    assert len(folders) == 2
+    os.utime(folders[0], (0, 0))  # a day and more ago
+    keeper.post("/gis/layers/import/", {"layer": "parcels", "mode": "replace", "action": "preview",
+                                        "fields": "DKBH=code", "file": _file(tmp_path, features)})
+    left = list((settings.DATA_DIR / "gis" / "staged").glob("*/*"))
+    assert len(left) == 2 and folders[0] not in left

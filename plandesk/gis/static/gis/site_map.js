@@ -80,6 +80,8 @@
   }
 
   function init(el) {
+    if (el.dataset.ready) { return; }  // a second include on the page loads this script again
+    el.dataset.ready = "1";
     var config = JSON.parse(el.dataset.config);
     // The page's language comes with the config: "面积：{m2} 平方米" and so on, filled in here.
     function say(key, values) {
