@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plandesk.catalog.models import DelegationRule, Item, ItemVersion, Material, ParallelGroup
 
-MATERIAL_FIELDS = ("code", "name", "original", "copies", "requirement", "note", "order")
+MATERIAL_FIELDS = ("code", "name", "original", "copies", "requirement", "due_days", "due_before_issue", "note", "order")
 
 
 class MaterialFormSet(forms.BaseInlineFormSet):

@@ -24,7 +24,8 @@ LICENSING_LAW = "《中华人民共和国行政许可法》第四十二条（二
 
 @dataclass(frozen=True)
 class M:
-    """One material: code, name, original?, copies, requirement, note."""
+    """One material: code, name, original?, copies, requirement, note; a 容缺 one's due point (working days
+    after intake, or before issue)."""
 
     code: str
     name: str
@@ -32,11 +33,14 @@ class M:
     copies: int = 1
     requirement: str = REQUIRED
     note: str = ""
+    due_days: int = 5
+    due_before_issue: bool = False
 
     def as_fields(self, order: int) -> dict:
         return {
             "code": self.code, "name": self.name, "original": self.original, "copies": self.copies,
-            "requirement": self.requirement, "note": self.note, "order": order,
+            "requirement": self.requirement, "note": self.note, "order": order, "due_days": self.due_days,
+            "due_before_issue": self.due_before_issue,
         }
 
 
@@ -232,7 +236,7 @@ ITEMS: list[ItemDefinition] = [
             APPLICATION, IDENTITY, MANDATE,
             M("land_use_permit_copy", "建设用地规划许可证及附图"),
             M("land_title", "不动产权证书或土地使用权证明", requirement=DEFERRABLE,
-              note="容缺受理：不动产登记办理中的，可于发证前补交"),
+              note="容缺受理：不动产登记办理中的，可于发证前补交", due_before_issue=True),
             M("approved_scheme", "经审定的建设工程设计方案总平面图", original=True),
             M("construction_drawings", "建筑施工图（总平面、各层平面、立面、剖面），含电子文件",
               original=True, copies=2),
@@ -276,7 +280,8 @@ ITEMS: list[ItemDefinition] = [
               note="告知承诺制：可于发证前补交"),
             TOPO_MAP,
             M("site_study", "选址论证报告", original=True, requirement=CONDITIONAL, note="重大建设项目提交"),
-            M("land_pre_review", "用地预审意见", requirement=DEFERRABLE, note="容缺受理：可于局务会前补交"),
+            M("land_pre_review", "用地预审意见", requirement=DEFERRABLE, note="容缺受理：可于局务会前补交",
+              due_days=10),
         ],
     ),
     ItemDefinition(

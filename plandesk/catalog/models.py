@@ -256,6 +256,14 @@ class Material(models.Model):
     )
     note = models.CharField(_("备注"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # When a 容缺 material missing at intake falls due: so many working days after intake, or (due_before_issue)
+    # at the latest before the certificate is issued, which the issuing refuses to do without it.
+    due_days = models.PositiveSmallIntegerField(
+        _("容缺补交时限（工作日）"), default=5, help_text=_("容缺受理的材料自受理之日起若干个工作日内补交")
+    )
+    due_before_issue = models.BooleanField(
+        _("发证前补交"), default=False, help_text=_("勾选：容缺材料可于发证前补交，缺少时不予发证（不按工作日计）")
+    )
 
     class Meta:
         verbose_name = _("申请材料")
@@ -272,6 +280,13 @@ class Material(models.Model):
     def required(self) -> bool:
         """Must be in hand at intake: 容缺 and 告知承诺 materials are not."""
         return self.requirement == Requirement.REQUIRED
+
+    @property
+    def due_display(self) -> str:
+        """When a 容缺 material falls due, in words (the guide, the intake checklist)."""
+        if self.requirement != Requirement.DEFERRABLE:
+            return ""
+        return "发证前补交" if self.due_before_issue else f"受理后 {self.due_days} 个工作日内补交"
 
 
 class DelegationRule(models.Model):

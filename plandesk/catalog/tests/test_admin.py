@@ -34,11 +34,12 @@ def change_data(version: ItemVersion, **overrides) -> dict:
             prefix + "id": str(material.pk), prefix + "item_version": str(version.pk), prefix + "code": material.code,
             prefix + "name": material.name, prefix + "copies": str(material.copies),
             prefix + "requirement": material.requirement, prefix + "note": material.note,
-            prefix + "order": str(material.order),
+            prefix + "order": str(material.order), prefix + "due_days": str(material.due_days),
         })
     # The blank extra row, as the browser sends it: its defaults and nothing else.
     extra = f"materials-{len(materials)}-"
-    data.update({extra + "copies": "1", extra + "requirement": "required", extra + "order": "0"})
+    data.update({extra + "copies": "1", extra + "requirement": "required", extra + "order": "0",
+                 extra + "due_days": "5"})
     data.update(overrides)
     return data
 
@@ -61,7 +62,7 @@ def test_saving_a_version_in_the_admin_publishes_a_new_one(client, administrator
     old = item.current
     data = change_data(old, promised_days="7")
     data.update({"materials-1-code": "site_plan", "materials-1-name": "总平面图", "materials-1-copies": "2",
-                 "materials-1-requirement": "deferrable", "materials-1-order": "2"})
+                 "materials-1-requirement": "deferrable", "materials-1-order": "2", "materials-1-due_days": "5"})
     response = client.post(change_url(old), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     item.refresh_from_db()
