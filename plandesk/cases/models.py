@@ -42,6 +42,15 @@ class PauseReason(models.TextChoices):
     PUBLICITY = "publicity", _("公示")
     EXPERT_REVIEW = "expert_review", _("专家评审")
     HEARING = "hearing", _("听证")
+    INSPECTION = "inspection", _("检验、检测、鉴定")
+
+
+class CaseLight(models.TextChoices):
+    """The case's own light, from its promised deadline (the steps have theirs)."""
+
+    GREEN = "green", _("绿灯")
+    YELLOW = "yellow", _("黄灯")
+    RED = "red", _("红灯")
 
 
 class Outcome(models.TextChoices):
@@ -98,9 +107,16 @@ class Case(models.Model):
         "organization.Unit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="cases"
     )
     promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), default=0)
+    # Nullable without a default, as the light below: SQLite adds such a column in place; a NOT NULL one makes Django
+    # rebuild the table, which drops SpatiaLite's index on `site` (the map then finds no case).
+    extension_days = models.PositiveSmallIntegerField(_("批准延期（工作日）"), null=True, blank=True, editable=False)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
     due_at = models.DateTimeField(_("承诺办结时间"), null=True, blank=True, db_index=True)
     expected_pickup_date = models.DateField(_("预取件日期"), null=True, blank=True)
+    # The case's own light: yellow from warn_at, red from due_at (computed with due_at whenever it moves; the
+    # worker's sweep recolours as time passes; a paused case keeps its light).
+    warn_at = models.DateTimeField(_("黄灯时间"), null=True, blank=True)
+    light = models.CharField(_("亮灯"), max_length=6, choices=CaseLight.choices, null=True, blank=True, editable=False)
     query_password_hash = models.CharField(_("查询密码（散列）"), max_length=200, blank=True, editable=False)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     received_by = models.ForeignKey(
@@ -118,7 +134,8 @@ class Case(models.Model):
         verbose_name = _("案卷")
         verbose_name_plural = _("案卷")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["status", "due_at"], name="cases_status_due")]
+        indexes = [models.Index(fields=["status", "due_at"], name="cases_status_due"),
+                   models.Index(fields=["status", "warn_at"], name="cases_status_warn")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.project_name}"
@@ -173,13 +190,31 @@ class Case(models.Model):
     def _compute_deadline(self, pauses=()) -> None:
         if not self.promised_days:
             return
-        self.due_at = calendar.deadline(self.received_at, self.promised_days, pauses)
+        self.due_at = calendar.deadline(self.received_at, self.promised_days + (self.extension_days or 0), pauses)
         self.expected_pickup_date = calendar.local_date(self.due_at)
+        self.warn_at = calendar.warn_at(self.received_at, self.due_at)
+        self.light = self.light_at(timezone.now())
 
     def recompute_deadline(self) -> None:
         """After a calendar change or a pause ends: the promised deadline moves by the paused working days."""
         self._compute_deadline(self.pause_intervals() if self.pk else ())
-        type(self).objects.filter(pk=self.pk).update(due_at=self.due_at, expected_pickup_date=self.expected_pickup_date)
+        type(self).objects.filter(pk=self.pk).update(due_at=self.due_at, expected_pickup_date=self.expected_pickup_date,
+                                                     warn_at=self.warn_at, light=self.light)
+
+    def light_at(self, now: datetime) -> str:
+        """The case's light at `now`: red from its due date, yellow from its warning; a paused or finished case
+        keeps the light it had (its clock is not running)."""
+        if self.due_at is None or self.status not in (CaseStatus.IN_PROGRESS,):
+            return self.light or CaseLight.GREEN
+        if self.due_at <= now:
+            return CaseLight.RED
+        if self.warn_at is not None and self.warn_at <= now:
+            return CaseLight.YELLOW
+        return CaseLight.GREEN
+
+    @property
+    def current_light(self) -> str:
+        return self.light_at(timezone.now())
 
     @property
     def is_paused(self) -> bool:
@@ -291,6 +326,8 @@ class CasePause(models.Model):
     note = models.CharField(_("说明"), max_length=300, blank=True)
     started_at = models.DateTimeField(_("开始"))
     ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    # The end the pause was given: the 补正 deadline, or the planned end of a hearing, expert review or inspection.
+    ends_on = models.DateField(_("期限"), null=True, blank=True, db_index=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -382,3 +419,36 @@ class ComplianceCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} 第 {self.number} 次用地审查"
+
+
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+
+
+class CaseExtension(models.Model):
+    """An extension of the time limit (延期, 行政许可法第四十二条): asked once per case by its handler with a reason,
+    decided by the head (or the director, per setting); when approved the case's due date moves by `days`."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    days = models.PositiveSmallIntegerField(_("延长（工作日）"))
+    reason = models.CharField(_("延期理由"), max_length=500)
+    status = models.CharField(_("状态"), max_length=10, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+", verbose_name=_("申请人"))
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("审批人"))
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+    due_before = models.DateTimeField(_("延期前承诺办结时间"), null=True, blank=True)
+    due_after = models.DateTimeField(_("延期后承诺办结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期")
+        verbose_name_plural = _("延期")
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 延期 {self.days} 个工作日"

@@ -15,14 +15,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plandesk.audit.services import record
-from plandesk.cases.models import Case, CaseStatus
+from plandesk.cases.models import Case, CaseLight, CaseStatus
 from plandesk.core import counters
 from plandesk.notifications.services import notify
 from plandesk.organization.models import Post, Unit
 from plandesk.organization.roles import is_director_or_office, is_office
 from plandesk.workdays import calendar
 from plandesk.workflow.models import Light, Task, TaskState
-from plandesk.workflow.services import Conflict, InvalidInput, NotAllowed, NotFound, may_work
+from plandesk.workflow.services import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    cap_open_steps,
+    may_work,
+    refresh_case_lights,
+)
 
 from .models import (
     LightChange,
@@ -159,6 +167,39 @@ def sweep_case_lights(case_ids) -> int:
     """Registered with workflow (`LIGHT_SWEEPS`): the cases whose deadlines just moved are recoloured here, with
     their changes recorded, before workflow's own unrecorded recolouring, which then finds nothing left."""
     return sweep_lights(case_ids=case_ids)
+
+
+def sweep_case_clock(now: datetime | None = None) -> int:
+    """The cases' own clock, before the steps' sweep: open steps due after their case take its date (so a case
+    past its date has red steps and the urging ladder applies), then each case's own light; the office is told of
+    every case that turned red, with the steps that hold it (once per case and due date)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        capped = cap_open_steps()
+        turned = refresh_case_lights(now)
+    office = list(Post.objects.holders_of(Post.Function.SUPERVISOR))
+    for case in Case.objects.filter(pk__in=turned).only("pk", "number", "project_name", "due_at"):
+        steps = "、".join(f"{t.name}（{t.office.name if t.office_id else '—'}）"
+                         for t in case.tasks.filter(state=TaskState.OPEN).select_related("office")) or "无在办环节"
+        url = reverse("workflow:case", args=[case.number])
+        with transaction.atomic():
+            for user in office:
+                notify(kind="supervision.case_red", subject=f"案卷红灯：{case.number} 已超过承诺办结时间",
+                       body=f"{case.project_name}，承诺办结时间 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}；"
+                            f"卡在：{steps}。", recipient=user, url=url, obj=case,
+                       dedupe_key=f"supervision.case_red.{case.pk}.{case.due_at:%Y%m%d%H%M}.{user.pk}")
+    return capped + len(turned)
+
+
+def red_cases():
+    """Cases in progress past their own due date, with the steps that hold them (the desk lists them)."""
+    cases = list(Case.objects.filter(status=CaseStatus.IN_PROGRESS, light=CaseLight.RED).order_by("due_at", "id"))
+    steps: dict[int, list[Task]] = {}
+    for task in Task.objects.open().filter(case__in=cases).select_related("office", "assignee").order_by("id"):
+        steps.setdefault(task.case_id, []).append(task)
+    for case in cases:
+        case.holding = steps.get(case.pk, [])
+    return cases
 
 
 # --- acting on changes: reminders and draft notices --------------------------------------------------------------

@@ -55,7 +55,7 @@ def desk(request):
     waiting = UrgingNotice.objects.filter(status=NoticeStatus.ISSUED).select_related("case", "task", "division",
                                                                                      "handler")
     return render(request, "supervision/desk.html", {"yellow": yellow, "red": red, "waiting": waiting,
-                                                     "now": timezone.localtime()})
+                                                     "red_cases": services.red_cases(), "now": timezone.localtime()})
 
 
 @login_required

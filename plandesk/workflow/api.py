@@ -108,6 +108,7 @@ class CaseOut(Schema):
     handling_office: str | None
     received_at: datetime
     due_at: datetime | None
+    light: str  # the case's own light from due_at (pauses and extensions honoured)
     expected_pickup_date: date | None
     certificates: list[str]
     tasks: list[CaseTaskOut]
@@ -220,6 +221,7 @@ def case_out(case: Case) -> dict:
         "handling_office": case.handling_office.code if case.handling_office_id else None,
         "received_at": case.received_at,
         "due_at": case.due_at,
+        "light": case.current_light,
         "expected_pickup_date": case.expected_pickup_date,
         "certificates": certificate_numbers(case),
         "tasks": [{

@@ -15,7 +15,7 @@ from plandesk.workflow.models import (
 )
 from plandesk.workflow.permissions import get_task_for
 from plandesk.workflow.runtime import _deadlines
-from plandesk.workflow.sweeps import refresh_lights
+from plandesk.workflow.sweeps import cap_open_steps, refresh_case_lights, refresh_lights
 
 # --- pauses and deadlines ----------------------------------------------------------------------------------------
 
@@ -28,9 +28,11 @@ def recompute_task_deadlines(case: Case) -> int:
         if (due, warn) != (task.due_at, task.warn_at):
             Task.objects.filter(pk=task.pk).update(due_at=due, warn_at=warn)
             count += 1
+    cap_open_steps(case_ids=[case.pk])
     for sweep in hooks.light_sweeps():
         sweep(case_ids=[case.pk])
     refresh_lights(case_ids=[case.pk])
+    refresh_case_lights(case_ids=[case.pk])
     return count
 
 

@@ -1,8 +1,9 @@
 """Case sites on the staff map (issue 9: "case sites as an overlay, colour by light").
 
 `gis` draws the map but does not know what a case is; it asks every app's `map_overlays.OVERLAYS` for extra
-layers. A case's light is its worst open step's light at this moment, computed from the steps' deadlines in the
-database rather than from the stored `light` column, which the sweep may not have caught up with yet.
+layers. A case's light is the worse of its own (from its due date: `Case.light_at`) and its worst open step's at this
+moment, computed from the deadlines rather than from the stored `light` columns, which the sweep may not have
+caught up with yet.
 """
 
 from __future__ import annotations
@@ -59,14 +60,15 @@ def case_sites(user, bbox, now=None) -> list[dict]:
     cases = bbox_filter(Case.objects.filter(pk__in=visible), bbox, srid=4326, field="site", cap=MAX_FEATURES * 5)
     cases = (cases.annotate(any_red=Exists(open_steps.filter(due_at__lte=now)),
                             any_yellow=Exists(open_steps.filter(warn_at__lte=now)))
-             .only("number", "project_name", "status", "due_at", "site").order_by("number")[:MAX_FEATURES])
+             .only("number", "project_name", "status", "due_at", "warn_at", "light", "site")
+             .order_by("number")[:MAX_FEATURES])
     features = []
     for case in cases:
         if case.status == CaseStatus.PAUSED:
             light = "paused"
         elif case.any_red or (case.due_at is not None and case.due_at <= now):
             light = "red"
-        elif case.any_yellow:
+        elif case.any_yellow or case.light_at(now) == "yellow":
             light = "yellow"
         else:
             light = "green"

@@ -63,8 +63,10 @@ from plandesk.workflow.runtime import (
     start_case,
 )
 from plandesk.workflow.sweeps import (
+    cap_open_steps,
     catch_signal,
     lapse_overdue_tasks,
+    refresh_case_lights,
     refresh_lights,
     run_due_timers,
 )

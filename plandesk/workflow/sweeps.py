@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from plandesk.audit.services import record
-from plandesk.cases.models import Case, CaseEvent, CaseStatus
+from plandesk.cases.models import Case, CaseEvent, CaseLight, CaseStatus
+from plandesk.workdays import calendar
 from plandesk.workflow import engine
 from plandesk.workflow.definitions import parsed_definition
 from plandesk.workflow.errors import Conflict
@@ -36,6 +37,37 @@ def refresh_lights(now: datetime | None = None, case_ids=None) -> int:
     n += rows.filter(due_at__gt=now).filter(Q(warn_at__gt=now) | Q(warn_at__isnull=True)).exclude(
         light=Light.GREEN).update(light=Light.GREEN)
     return n
+
+
+def cap_open_steps(case_ids=None) -> int:
+    """Open steps due after their case take the case's due date (steps begun before the cap, or a due date an
+    extension moved earlier than a step's): the promised date is protected for every case (docs/workflow.md)."""
+    rows = (Task.objects.open().filter(case__status=CaseStatus.IN_PROGRESS, case__due_at__isnull=False,
+                                       due_at__gt=F("case__due_at")).select_related("case"))
+    if case_ids is not None:
+        rows = rows.filter(case_id__in=case_ids)
+    count = 0
+    for task in rows:
+        due = task.case.due_at
+        count += Task.objects.filter(pk=task.pk, due_at=task.due_at).update(
+            due_at=due, warn_at=calendar.warn_at(min(task.created_at, due), due))
+    return count
+
+
+def refresh_case_lights(now: datetime | None = None, case_ids=None) -> list[int]:
+    """Set-based, as the steps' lights: each case in progress red from its due date, yellow from its warning, green
+    otherwise; paused cases keep theirs. Returns the cases that turned red now (the office is told of them)."""
+    now = now or timezone.now()
+    rows = Case.objects.filter(status=CaseStatus.IN_PROGRESS, due_at__isnull=False)
+    if case_ids is not None:
+        rows = rows.filter(pk__in=case_ids)
+    turning = list(rows.filter(due_at__lte=now).exclude(light=CaseLight.RED).values_list("pk", flat=True))
+    if turning:
+        Case.objects.filter(pk__in=turning, due_at__lte=now).update(light=CaseLight.RED)
+    rows.filter(due_at__gt=now, warn_at__lte=now).exclude(light=CaseLight.YELLOW).update(light=CaseLight.YELLOW)
+    rows.filter(due_at__gt=now).filter(Q(warn_at__gt=now) | Q(warn_at__isnull=True)).exclude(
+        light=CaseLight.GREEN).update(light=CaseLight.GREEN)
+    return turning
 
 
 def lapse_overdue_tasks(now: datetime | None = None) -> int:
