@@ -20,14 +20,15 @@ class VerifyOut(Schema):
     valid: bool
     status: str
     type: str
-    holder: str
-    project: str
+    holder: str | None  # null unless the document's check code was given (docs/certificates.md)
+    project: str | None
     issued_on: date | None
     number: str
     type_code: str
     authority: str
-    location: str
+    location: str | None
     signature_valid: bool
+    code_checked: bool
     void_reason: str | None
     voided_on: date | None
     replaced_by: str | None
@@ -98,10 +99,12 @@ def public_key(request):
 
 
 @router.get("/certificates/{number}/verify", response={200: VerifyOut, 404: ErrorOut}, auth=None)
-def verify(request, number: str, c: str | None = None):
+def verify(request, number: str, code: str | None = None, c: str | None = None):
     """Public: is this certificate number genuine and does it still stand (issued / void / replaced)? Numbers with
-    Chinese characters are percent-encoded in the path. `c`, the check code of the QR link, is optional."""
-    result = services.verify(number, c)
+    Chinese characters are percent-encoded in the path. Without `code` (the check code printed under the document's
+    QR code; `c` in the QR link is the same) the answer says valid or not, the kind and the date, with `holder`
+    and `project` null; with the right code, everything the document shows; a wrong code is `valid: false`."""
+    result = services.verify(number, code if code is not None else c)
     if result is None:
         raise ApiError(404, "not_found", "没有这个证号的证照：请核对证号，或向发证机关核实")
     return result.as_dict()

@@ -194,6 +194,8 @@ def render_decision(cert: Certificate, issued: bool) -> list[Flowable]:
     sealed.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     if issued:
         left = [core_pdf.qr_code(verify_url(cert), 28 * mm), core_pdf.para("扫码核验真伪", "small"),
+                # printed too: typed on the verification page, it shows holder and project (issue 27)
+                core_pdf.para(f"校验码：{signing.check_code(cert.signature)}", "small"),
                 core_pdf.para(f"签名密钥 {cert.key_id}", "small")]
     else:
         left = [core_pdf.para("未签发", "small")]
@@ -245,6 +247,8 @@ def render(cert: Certificate) -> bytes:
              core_pdf.para(f"日期：{issued_on}", "right")]
     if issued:
         left = [core_pdf.qr_code(verify_url(cert), 32 * mm), core_pdf.para("扫码核验真伪", "small"),
+                # printed too: typed on the verification page, it shows holder and project (issue 27)
+                core_pdf.para(f"校验码：{signing.check_code(cert.signature)}", "small"),
                 core_pdf.para(f"签名密钥 {cert.key_id}", "small")]
     else:
         left = [core_pdf.para("未签发", "small")]

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plandesk.accounts.models import Role
@@ -26,12 +28,17 @@ def verify_form(request):
     """证照核验: type the number printed on the certificate, or upload its PDF."""
     number = (request.GET.get("number") or "").strip()
     if number:
-        return redirect("certificates:verify", number[:60])
+        if "/" in number:  # no certificate number holds one, and the page's route could not carry it
+            return render(request, "certificates/verify.html", {"number": number[:60], "result": None}, status=404)
+        code = (request.GET.get("c") or "").strip()[:20]
+        target = reverse("certificates:verify", args=[number[:60]])
+        return redirect(f"{target}?{urlencode({'c': code})}" if code else target)
     return render(request, "certificates/verify_form.html", {"key_id": signing.key_id()})
 
 
 def verify(request, number: str):
-    """The page the QR code opens: status and fields of the certificate as the bureau holds them."""
+    """The page the QR code opens: validity and kind for anyone; the certificate's fields as the bureau holds them
+    only with the check code printed on it (`c`, which the QR link carries)."""
     result = services.verify(number, request.GET.get("c"))
     if result is None:
         return render(request, "certificates/verify.html", {"number": number[:60], "result": None}, status=404)

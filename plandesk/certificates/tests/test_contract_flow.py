@@ -9,6 +9,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from plandesk.cases.models import CaseStatus
+from plandesk.certificates import signing
 from plandesk.certificates.models import Certificate, Status
 from plandesk.certificates.tests.conftest import finish_step, open_task, to_certificate_step
 from plandesk.conftest import make_user
@@ -85,7 +86,7 @@ def test_a_client_following_the_contract_takes_a_case_to_an_issued_verifiable_ce
     assert cert.prepared_by == bureau["handler1"] and cert.checked_by == bureau["head1"]
     assert cert.status == Status.ISSUED
 
-    verdict = api.get(f"/api/v1/certificates/{quote(cert_number)}/verify")
+    verdict = api.get(f"/api/v1/certificates/{quote(cert_number)}/verify", {"code": signing.check_code(cert.signature)})
     assert verdict.status_code == 200
     assert verdict.json()["valid"] is True and verdict.json()["status"] == "issued"
     assert verdict.json()["holder"] == "江城置业有限公司"
