@@ -12,7 +12,8 @@ from plandesk.publicity.models import Kind, Opinion, OpinionGroup, Publicity, Su
 
 
 class OpinionForm(forms.Form):
-    """The public's opinion form. The question is signed; `website` is a honeypot that people never see."""
+    """The public's opinion form. The question's token hides its answer (publicity/challenge.py); `website` is a
+    honeypot that people never see."""
 
     name = forms.CharField(label=_("姓名"), max_length=60)
     contact = forms.CharField(label=_("联系方式（电话或邮箱）"), max_length=100)
@@ -40,6 +41,9 @@ class OpinionForm(forms.Form):
         self.question = challenge.question
         self.fields["answer"].label = challenge.question
         self.fields["token"].initial = challenge.token
+        # Validation made the bound fields (their labels copied then): the page shows the answer field's, which
+        # still said "验证题" after a refused submission, so the question vanished (issue 22).
+        self["answer"].label = challenge.question
         if self.is_bound:
             self.data = self.data.copy()
             self.data["token"] = challenge.token

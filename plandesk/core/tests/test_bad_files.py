@@ -30,7 +30,7 @@ from plandesk.conftest import make_user
 # The test builders: the demo bureau, an application, publicity on known dates, real PDFs and images.
 from plandesk.testing.applications import SITE, application, intake_form
 from plandesk.testing.fixtures import bureau, travel  # noqa: F401 (fixtures)
-from plandesk.testing.publicity import answer, real_pdf, real_png, scheduled
+from plandesk.testing.publicity import answer, question_on, real_pdf, real_png, scheduled
 from plandesk.workflow.engine import check_process
 
 BPMN_HEAD = ('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
@@ -395,7 +395,7 @@ def test_publicity_refuses_bad_documents_and_attachments_and_stores_nothing(db, 
         page = public.get(publicity.get_absolute_url())
         token = page.context["form"]["token"].value()
         data = {"name": "李四", "contact": "lisi@example.com", "content": "建议保留河边的老樟树。", "token": token,
-                "answer": answer(token), "website": "", "attachment": upload(name, content)}
+                "answer": answer(question_on(page)), "website": "", "attachment": upload(name, content)}
         response, peak = measured(lambda data=data: public.post(f"/publicity/{publicity.pk}/opinion/", data))
         assert response.status_code == 400 and message in response.content.decode(), (name, message)
         assert peak < PEAK_LIMIT_MB, (name, peak)

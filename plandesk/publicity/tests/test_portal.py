@@ -9,17 +9,17 @@ from plandesk.publicity.challenge import new_challenge
 from plandesk.publicity.models import Opinion, OpinionStatus
 from plandesk.publicity.services import add_document
 from plandesk.publicity.tests.conftest import make_publicity, real_pdf, real_png, scheduled, upload
-from plandesk.testing.publicity import answer
+from plandesk.testing.publicity import answer, question_on
 
 pytestmark = pytest.mark.django_db
 
 
 def _form(client, publicity) -> dict:
-    """What a person fills in: reads the question's token from the page, answers it."""
+    """What a person fills in: reads the question on the page, answers it (the token goes back as it came)."""
     response = client.get(publicity.get_absolute_url())
     token = response.context["form"]["token"].value()
     return {"name": "李四", "contact": "lisi@example.com", "content": "建议保留河边的老樟树。", "token": token,
-            "answer": answer(token), "website": ""}
+            "answer": answer(question_on(response)), "website": ""}
 
 
 def test_it_lists_current_coming_and_past_publicity(client, running):
@@ -119,7 +119,7 @@ def test_it_refuses_an_opinion_after_the_period(client, running, travel):
     data = _form(client, running)
     travel(date(2026, 12, 17))
     fresh = new_challenge()  # a question asked just before midnight, answered after it
-    data.update(token=fresh.token, answer=answer(fresh.token))
+    data.update(token=fresh.token, answer=answer(fresh.question))
     response = client.post(f"/publicity/{running.pk}/opinion/", data)
     assert response.status_code == 409 and "不在公示期内" in response.content.decode()
 
