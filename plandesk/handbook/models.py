@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plandesk.handbook import catalogue
 from plandesk.handbook.markdown import render_markdown
 
 
@@ -168,7 +170,16 @@ class ArticleVersion(models.Model):
         return f"{self.article.reference} · {self.effective_on:%Y-%m-%d}"
 
     def html(self):
-        return render_markdown(self.body)
+        return render_markdown(catalogue.expand(self.body))
+
+    def text(self) -> str:
+        """The body with the catalogue's facts filled in (the search index, snippets)."""
+        return catalogue.expand(self.body)
+
+    def clean(self) -> None:
+        unknown = catalogue.unknown_items(self.body)
+        if unknown:
+            raise ValidationError({"body": "目录中没有这些事项：" + "、".join(unknown)})
 
 
 class RegulationKind(models.TextChoices):

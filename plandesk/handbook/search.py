@@ -14,7 +14,7 @@ def article_documents(article: Article) -> list[Document]:
         Document(
             kind="handbook",
             title=f"{article.reference} {article.title}",
-            body=plain_text(version.body),
+            body=plain_text(version.text()),
             url=article.get_absolute_url(),
             is_public=public,
             valid_from=version.effective_on,

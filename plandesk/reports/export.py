@@ -102,7 +102,7 @@ def monthly_pdf(data: dict[str, dict], period: stats.Period) -> bytes:
         story.append(_grid(rows, 170 * mm))
         story.append(pdf.spacer())
     story.append(pdf.para("口径：收件为期间内立案的案件；办结为期间内办结待取的案件；按时办结为不晚于承诺办结时间"
-                          "（暂停计时的工作日已顺延）；超期为期间内超时办结的案件，加上期末仍未办结且已过承诺办结时间的案件。"))
+                          "（暂停计时的工作日已顺延）；超期为期间内超时办结的案件，加上期末（期末在今天之后的，以今天为准）仍未办结且已过承诺办结时间的案件。"))
     return pdf.render(story, title=f"月度统计报告 {period.start:%Y-%m}", subject="城乡规划局行政审批统计")
 
 

@@ -7,8 +7,8 @@ local dates (Asia/Shanghai), i.e. the moments [from 00:00, the day after `to` 00
 - completed (办结): cases whose result became ready for pick-up (`ready_at`) in the period, whenever received.
 - on_time (按时办结): completed in the period no later than the case's promised deadline (`due_at`, which the
   working-day calendar has already moved later by every paused spell: pauses do not count against the bureau).
-- overdue (超期): completed in the period after `due_at`, plus cases still open at the end of the period (not
-  ready, not closed, not refused or withdrawn by then) whose `due_at` had passed by then.
+- overdue (超期): completed in the period after `due_at`, plus cases still open at the end of the period (or now, when
+  the period ends later: not ready, not closed, not refused or withdrawn by then) whose `due_at` had passed by then.
 - paused (暂停计时): cases with a pause overlapping the period.
 Each case counts once per figure; per item, a case of several items counts under each of its items.
 
@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -148,10 +149,13 @@ def _families(period: Period, ids: bool = True) -> list[tuple[Q, dict[str, Q | N
     and then hashed the whole case or case-item table instead of probing a few thousand keys. The drill-down
     (`ids=False`) gets the conditions themselves."""
     start, end = period.bounds()
-    not_ready_by_end = Q(ready_at__isnull=True) | Q(ready_at__gte=end)
+    # Overdue as of the earlier of the period's end and now: a period that ends in the future must not count a due
+    # date still to come (issue 21).
+    end_or_now = min(end, timezone.now())
+    not_ready_by_end = Q(ready_at__isnull=True) | Q(ready_at__gte=end_or_now)
     # open at the end, as two disjoint slices of the late index: still open now, or closed since the end
-    still_open = Q(closed_at__isnull=True, due_at__lt=end) & not_ready_by_end & LATE
-    closed_since = Q(closed_at__gte=end, due_at__lt=end) & not_ready_by_end & LATE
+    still_open = Q(closed_at__isnull=True, due_at__lt=end_or_now) & not_ready_by_end & LATE
+    closed_since = Q(closed_at__gte=end_or_now, due_at__lt=end_or_now) & not_ready_by_end & LATE
     families = [
         (Q(received_at__gte=start, received_at__lt=end),
          {"received": None, "accepted": ~Q(status=CaseStatus.NOT_ACCEPTED),
@@ -335,12 +339,15 @@ def item_durations(period: Period, scope: Q | None = None) -> list[dict]:
                                b=LocalDate("ready_at")).annotate(n=Count("pk")).order_by())
     codes = _versions({row["version"] for row in grouped})  # grouped by version id, as the figures (see _grouped)
     pairs: dict[str, list] = defaultdict(list)
-    for row in grouped:
-        pairs[codes[row["version"]][0]].append((row["a"], row["b"], row["n"]))
+    names: dict[str, str] = {}
+    for row in sorted(grouped, key=lambda r: (r["version"] is None, r["version"] or 0)):
+        code, name = codes[row["version"]]
+        pairs[code].append((row["a"], row["b"], row["n"]))
+        names.setdefault(code, name)  # the first (oldest) version names the item, as in the figures
     out, w = [], _day_counter()
-    for key in sorted(pairs):
+    for key in sorted(pairs, key=lambda k: (k is None, k or "")):
         mean, p90, count = _weighted(pairs[key], w)
-        out.append({"key": key, "name": key, "count": count, "avg_days": mean, "p90_days": p90})
+        out.append({"key": key, "name": names[key] or key, "count": count, "avg_days": mean, "p90_days": p90})
     return out
 
 
