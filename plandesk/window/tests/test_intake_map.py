@@ -163,3 +163,11 @@ def test_it_snaps_corners_to_parcel_corners_so_a_site_drawn_on_a_parcel_is_that_
     _summarized(page)
     assert page.locator(".site-parcel").count() == 1 and "占用地的 100%" in page.locator(".site-parcel").inner_text()
     assert page.locator(".site-outside").count() == 0
+    # A coordinate list typed instead: what it was recognised as is said under the field, and the map shows it.
+    page.get_by_label("坐标串（每行一个拐点）").fill(
+        "30.595,114.285\n30.595,114.288\n30.597,114.288\n30.597,114.285\n30.595,114.285")
+    page.wait_for_selector("#site-coords-crs:has-text('纬度在前')")
+    assert "识别为：经纬度（CGCS2000/WGS84）" in page.locator("#site-coords-crs").inner_text()
+    assert page.locator("#site-map .site-vertex").count() == 4
+    _summarized(page)
+    assert 60_000 < _area(page) < 66_000
