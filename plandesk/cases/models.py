@@ -261,15 +261,17 @@ class Case(models.Model):
         CaseEvent.objects.create(case=self, kind=kind or action.split(".")[-1], actor=actor, at=now,
                                  summary=summary, detail=reason)
 
-    def pause(self, reason: str, *, note: str = "", actor=None) -> CasePause:
-        """Stop the clock (暂停计时): supplements, publicity, expert review, hearing."""
+    def pause(self, reason: str, *, note: str = "", actor=None, ends_on=None) -> CasePause:
+        """Stop the clock (暂停计时): supplements, publicity, expert review, hearing, inspection. `ends_on`: the
+        补正 deadline, or the planned end of a hearing, review or inspection."""
         if reason not in PauseReason.values:
             raise CaseError("暂停原因无效")
         with transaction.atomic():
             self._transition((CaseStatus.IN_PROGRESS,), CaseStatus.PAUSED, "case.paused", actor=actor,
                              reason=note or PauseReason(reason).label, kind=CaseEvent.Kind.PAUSED,
-                             summary=f"暂停计时：{PauseReason(reason).label}")
-            pause = CasePause.objects.create(case=self, reason=reason, note=note[:300],
+                             summary=f"暂停计时：{PauseReason(reason).label}"
+                                     + (f"（期限 {ends_on:%Y-%m-%d}）" if ends_on else ""))
+            pause = CasePause.objects.create(case=self, reason=reason, note=note[:300], ends_on=ends_on,
                                              started_at=self.status_changed_at, started_by=actor)
             case_paused.send(sender=Case, case=self, pause=pause)
             return pause
@@ -312,6 +314,38 @@ class Case(models.Model):
         self._transition((CaseStatus.IN_PROGRESS, CaseStatus.PAUSED), CaseStatus.WITHDRAWN, "case.withdrawn",
                          actor=actor, reason=reason, kind=CaseEvent.Kind.WITHDRAWN, summary="撤回申请",
                          stamp="closed_at")
+
+    def lapse_supplement(self, pause: CasePause, outcome: str, *, reason: str) -> None:
+        """The 补正 deadline passed without the supplement: the case ends as the bureau's setting says (withdrawn or
+        not accepted). Only from that very pause, still open: a supplement recorded first wins (the row lock)."""
+        to = CaseStatus.WITHDRAWN if outcome == CaseStatus.WITHDRAWN else CaseStatus.NOT_ACCEPTED
+        withdrawn = to == CaseStatus.WITHDRAWN
+        with transaction.atomic(savepoint=False):
+            # The case row first, as resume() takes it: one order of locks, no deadlock with a supplement.
+            type(self).objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+            open_pause = CasePause.objects.filter(pk=pause.pk, ended_at__isnull=True).first()
+            if open_pause is None:
+                raise CaseError("补正已完成或暂停已结束")
+            self._transition((CaseStatus.PAUSED,), to, f"case.{to}", actor=None, reason=reason,
+                             kind=CaseEvent.Kind.WITHDRAWN if withdrawn else CaseEvent.Kind.NOT_ACCEPTED,
+                             summary="逾期未补正，视为撤回申请" if withdrawn else "逾期未补正，不予受理",
+                             stamp="closed_at")
+            open_pause.ended_at = self.status_changed_at
+            open_pause.save(update_fields=["ended_at"])
+
+    def extend(self, days: int, *, actor=None, reason: str = "") -> None:
+        """An approved extension (延期): the promised deadline moves later by `days` working days."""
+        with transaction.atomic(savepoint=False):
+            before = type(self).objects.select_for_update().values_list("due_at", flat=True).get(pk=self.pk)
+            self.extension_days = (self.extension_days or 0) + days
+            type(self).objects.filter(pk=self.pk).update(extension_days=self.extension_days)
+            self.recompute_deadline()
+            record("case.extended", self, before={"due_at": before.isoformat() if before else None},
+                   after={"due_at": self.due_at.isoformat() if self.due_at else None, "days": days},
+                   summary=f"{self.number} 延期 {days} 个工作日", actor=actor)
+            CaseEvent.objects.create(case=self, kind=CaseEvent.Kind.EXTENDED, actor=actor, at=timezone.now(),
+                                     summary=f"延期 {days} 个工作日，承诺办结时间调整为 "
+                                             f"{timezone.localtime(self.due_at):%Y-%m-%d}", detail=reason)
 
     # --- reading ----------------------------------------------------------------------------------------------
 
@@ -364,6 +398,7 @@ class CaseEvent(models.Model):
         CLOSED = "closed", _("结案")
         NOT_ACCEPTED = "not_accepted", _("不予受理")
         WITHDRAWN = "withdrawn", _("撤回")
+        EXTENDED = "extended", _("延期")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 # ruff: noqa: F401 (re-exports)
 from plandesk.workflow.clock import (
+    TASK_PAUSES,
+    decide_extension,
+    end_task_pause,
+    lapse_supplements,
     on_calendar_changed,
     pause_case,
+    pause_for_task,
     recompute_task_deadlines,
+    request_extension,
     request_supplement,
     resume_case,
+    supplement_deadline,
+    withdraw_case,
 )
 from plandesk.workflow.definitions import (
     MEETING_DECISIONS,
