@@ -11,6 +11,10 @@ ACCESS = {
     "certificates:verify": PUBLIC,
     "certificates:public_key": PUBLIC,
     "certificates:public_key_pem": PUBLIC,
+    # 告知承诺核查登记: the handling offices (their own cases' checks), the director and the office.
+    **{f"certificates:{name}": roles("handler", "division_head", "director", "office_supervisor",
+                                     objects="commitment checks of the cases the person's office handles")
+       for name in ("commitments", "commitment_outcome", "revocation_pdf")},
     **{f"certificates:{name}": roles(*ISSUERS, objects=OWN_CASE)
        for name in ("case", "prepare", "edit", "check", "void", "reissue", "hand_over", "pdf")},
 }

@@ -20,6 +20,7 @@ from plandesk.certificates.rules import SAME_PERSON, _last_done, _office_units, 
 from plandesk.certificates.types import CHECK_STEPS, PREPARE_STEPS, office_for
 from plandesk.notifications.services import notify
 from plandesk.organization.models import Post
+from plandesk.window.materials import MaterialsOutstanding, refuse_issue_while_owed
 from plandesk.workflow import errors as workflow_errors
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import ProcessInstance, Task, TaskState
@@ -182,6 +183,24 @@ def completion_check(task) -> None:
         raise _check_required_error(case, f"请先制作{names}，并经另一人校核后再办结本环节", [])
 
 
+def would_issue(task, decision: str) -> bool:
+    """Whether this decision on this task makes the case ready and so issues its documents: approving the 证件校核
+    step of a licence (not a refusal), or the certificate step of an older process version without that step."""
+    if decision != "approve":
+        return False
+    if task.step_id == "check_certificate":
+        return True
+    return task.step_id == "prepare_certificate" and not _followed_by_check(task)
+
+
+def materials_check(task, decision: str, override_reason: str | None = None) -> None:
+    """Workflow hook (decision check): no certificate while a 容缺 material due before issue is missing (409
+    materials_outstanding with the codes), refused before anything moves. The issuing checks again inside the
+    transaction that would issue, which covers every other path (meetings, a clerk racing the check step)."""
+    if would_issue(task, decision):
+        refuse_issue_while_owed(task.case_id)
+
+
 def open_check_task(case: Case):
     return Task.objects.filter(case=case, state=TaskState.OPEN, step_id__in=CHECK_STEPS).first()
 
@@ -216,3 +235,15 @@ def check_at_step(case: Case) -> None:
             check(cert, checker, approve=True, note=check_task.opinion or "证件校核通过")
         except CertificateError as exc:
             raise (workflow_errors.NotAllowed if exc.status == 403 else workflow_errors.Conflict)(exc.message) from None
+
+
+def owed_message(case, step) -> str:
+    """At the certificate and check steps: the refusal the issuing will give while a 容缺 material due before issue
+    is missing, in the same words."""
+    if step is None or step.step_id not in ("prepare_certificate", "check_certificate"):
+        return ""
+    try:
+        refuse_issue_while_owed(case.pk)
+    except MaterialsOutstanding as exc:
+        return exc.message
+    return ""

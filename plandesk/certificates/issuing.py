@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plandesk.cases.models import Case
-from plandesk.certificates import signing
+from plandesk.certificates import commitments, signing
 from plandesk.certificates.content import planned_types
 from plandesk.certificates.drafting import EDITABLE, check_at_step, prepare, require_check
 from plandesk.certificates.errors import CertificateError, _conflict, _forbidden
@@ -18,11 +18,13 @@ from plandesk.certificates.models import (
     Certificate,
     CertificateType,
     IssuingOffice,
+    Kind,
     Status,
 )
 from plandesk.certificates.rules import may_void
 from plandesk.certificates.types import PAYLOAD_VERSION
 from plandesk.core import counters
+from plandesk.window.materials import refuse_issue_while_owed
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,11 @@ def issue(cert: Certificate, *, actor=None) -> Certificate:
         current = Certificate.objects.select_for_update().select_related("type", "office", "case").get(pk=cert.pk)
         if current.status not in (Status.DRAFT, Status.CHECKED):  # refused before a number is taken
             raise _conflict(f"证照当前为“{current.get_status_display()}”，不能签发")
-        return _issue_one(current, actor=actor)
+        if current.type.kind != Kind.REFUSAL:
+            refuse_issue_while_owed(current.case_id)
+        issued = _issue_one(current, actor=actor)
+        commitments.open_checks(current.case, [issued])
+        return issued
 
 
 def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
@@ -97,11 +103,16 @@ def issue_for_case(case: Case, *, actor=None) -> list[Certificate]:
                 log.warning("case %s ready for pick-up without checked documents (drafts %s): none issued",
                             case.number, unchecked)
         # Locked here, in the case's transaction, rather than one by one through `issue`.
-        locked = rows.select_related("type", "office").select_for_update(of=("self",)).order_by("pk")
+        locked = list(rows.select_related("type", "office").select_for_update(of=("self",)).order_by("pk"))
+        if any(cert.type.kind != Kind.REFUSAL for cert in locked):
+            # No licence while a 容缺 material due before issue is missing: the whole ready transaction is undone
+            # (409 materials_outstanding), whichever path made the case ready.
+            refuse_issue_while_owed(case.pk)
         issued = []
         for cert in locked:
             cert.case = case
             issued.append(_issue_one(cert, actor=actor))
+        commitments.open_checks(case, issued)  # 告知承诺: verified after issue
     return issued
 
 

@@ -255,6 +255,16 @@ class Certificate(models.Model):
                          fields={"void_reason": reason[:300], "voided_at": timezone.now(), "voided_by": actor},
                          after={"reason": reason})
 
+    def revoke(self, *, actor, reason: str, decision_number: str) -> None:
+        """撤销 (行政许可法第六十九条): 有效 → 已作废, by a numbered revocation decision; verification says void with
+        the decision's number in the reason (the contract's statuses stay issued/void/replaced)."""
+        text = f"依撤销决定 {decision_number} 撤销：{reason}"
+        self._transition((Status.ISSUED,), Status.VOID, "certificates.revoked", actor=actor,
+                         refusal="证照当前为“{status}”，只有有效的证照可以撤销",
+                         summary=f"撤销 {self.number}（{decision_number}）：{reason}",
+                         fields={"void_reason": text[:300], "voided_at": timezone.now(), "voided_by": actor},
+                         after={"reason": reason, "decision_number": decision_number})
+
     def mark_replaced(self, *, actor, reason: str, by_number: str) -> None:
         """补证: 有效 or 已作废 → 已补证替换, pointing to the new number."""
         self._transition((Status.ISSUED, Status.VOID), Status.REPLACED, "certificates.replaced", actor=actor,
@@ -285,3 +295,62 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} → {self.collector_name}"
+
+
+class CommitmentOutcome(models.TextChoices):
+    PENDING = "pending", _("待核查")
+    CONFIRMED = "confirmed", _("承诺属实")
+    FALSE = "false", _("承诺不实，已撤销")
+
+
+class CommitmentCheck(models.Model):
+    """事后核查: a material the applicant committed to (告知承诺) instead of handing it in, verified after the licence
+    was issued, due so many working days after issue. A commitment found false revokes (撤销) the case's licences
+    with a numbered decision (规撤〔2026〕1号). Outcome changes only through the transitions below, audited."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("案卷"), on_delete=models.PROTECT,
+                             related_name="commitment_checks")
+    certificate = models.ForeignKey(Certificate, verbose_name=_("证照"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="commitment_checks")
+    material_code = models.CharField(_("材料编码"), max_length=40)
+    material_name = models.CharField(_("承诺事项"), max_length=200)
+    due_on = models.DateField(_("核查期限"))
+    outcome = models.CharField(_("核查结论"), max_length=10, choices=CommitmentOutcome.choices,
+                               default=CommitmentOutcome.PENDING, editable=False)
+    finding = models.TextField(_("核查情况"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    checked_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    decision_number = models.CharField(_("撤销决定书文号"), max_length=40, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("告知承诺事后核查")
+        verbose_name_plural = _("告知承诺事后核查")
+        ordering = ["outcome", "due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "material_code"], name="certificates_commitment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.material_code}"
+
+    def _settle(self, to: str, action: str, *, actor, finding: str, summary: str, fields: dict | None = None):
+        if self.outcome != CommitmentOutcome.PENDING:
+            raise CertificateError(409, "conflict", f"该承诺已核查（{self.get_outcome_display()}），不能重复核查")
+        for name, value in {"finding": finding, "checked_by": actor, "checked_at": timezone.now(),
+                            **(fields or {})}.items():
+            setattr(self, name, value)
+        self.outcome = to
+        self.save(update_fields=["outcome", "finding", "checked_by", "checked_at", *(fields or {})])
+        record(action, self, before={"outcome": CommitmentOutcome.PENDING},
+               after={"outcome": to, "finding": finding, **(fields or {})}, summary=summary, actor=actor)
+
+    def confirm(self, *, actor, finding: str) -> None:
+        """核查属实: 待核查 → 承诺属实."""
+        self._settle(CommitmentOutcome.CONFIRMED, "certificates.commitment_confirmed", actor=actor, finding=finding,
+                     summary=f"{self.case.number} 告知承诺“{self.material_name}”核查属实")
+
+    def find_false(self, *, actor, finding: str, decision_number: str) -> None:
+        """核查不实: 待核查 → 承诺不实, with the number of the revocation decision."""
+        self._settle(CommitmentOutcome.FALSE, "certificates.commitment_false", actor=actor, finding=finding,
+                     summary=f"{self.case.number} 告知承诺“{self.material_name}”核查不实，撤销决定 {decision_number}",
+                     fields={"decision_number": decision_number})

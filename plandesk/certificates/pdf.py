@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -16,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
 from plandesk.certificates import signing
-from plandesk.certificates.models import Certificate, Kind
+from plandesk.certificates.models import Certificate, CommitmentCheck, Kind
 from plandesk.certificates.services import verify_url
 from plandesk.core import pdf as core_pdf
 from plandesk.workdays.calendar import bureau_tz
@@ -333,3 +334,48 @@ def check_file(data: bytes, public_key=None) -> FileCheck:
         return FileCheck(False, "签名有效，但页面上印的证号与签名数据不一致：页面可能被篡改", payload, True, False)
     return FileCheck(True, f"签名有效：{payload.get('type_name', '')} {number}，持证人 {payload.get('holder', '')}",
                      payload, True, True)
+
+
+def revocation_pdf(check: CommitmentCheck, certificates: list[Certificate]) -> bytes:
+    """撤销行政许可决定书 (GB/T 9704 style like the other decisions): the authority's mark, the decision's number,
+    the red line, the addressee, the facts (the commitment found false), the legal basis (行政许可法第六十九条第二款),
+    the licences revoked by number, the remedies, the authority and the date under the seal."""
+    case = check.case
+    first = certificates[0] if certificates else check.certificate
+    font = core_pdf.register_font()
+    mark = _style("mark", fontName=font, fontSize=26, leading=34, alignment=TA_CENTER, textColor=RED,
+                  spaceAfter=5 * mm)
+    number = _style("docno", fontSize=12, alignment=TA_CENTER, spaceAfter=1 * mm)
+    title = _style("doctitle", fontSize=18, leading=28, alignment=TA_CENTER, spaceBefore=5 * mm, spaceAfter=5 * mm)
+    body = _style("docbody", fontSize=12, leading=22, firstLineIndent=24)
+    addressee = _style("addressee", fontSize=12, leading=22)
+    signed = _style("signature", fontSize=12, leading=22, alignment=TA_CENTER)
+    numbers = "、".join(f"{c.type.name}（{c.number}）" for c in certificates) or "相关行政许可"
+    decided_on = timezone.localtime(check.checked_at).date() if check.checked_at else None
+    paragraphs = [
+        f"你单位（人）于{_cn_date(timezone.localtime(case.received_at).date())}申请的“{case.project_name}”"
+        f"（案件编号 {case.number}），以告知承诺方式承诺已具备“{check.material_name}”，本机关据此核发了{numbers}。",
+        f"经事后核查，你单位（人）的承诺与事实不符：{check.finding}",
+        "根据《中华人民共和国行政许可法》第六十九条第二款“被许可人以欺骗、贿赂等不正当手段取得行政许可的，"
+        "应当予以撤销”的规定，本机关决定：撤销上述行政许可，原证照自本决定送达之日起作废。",
+        f"如不服本决定，可以自收到本决定书之日起六十日内向{settings.PLANDESK_REVIEW_AUTHORITY}申请行政复议，"
+        f"或者在六个月内向{settings.PLANDESK_COURT}提起行政诉讼。",
+    ]
+    story: list[Flowable] = [
+        _p(first.office.authority, mark),
+        _p(check.decision_number or "", number),
+        RedRule(),
+        _p("撤销行政许可决定书", title),
+        _p(f"{case.applicant_name}：", addressee),
+        *[_p(text, body) for text in paragraphs],
+        core_pdf.spacer(8),
+    ]
+    signature = Table([[[_p(first.office.authority, signed), _p(_cn_date(decided_on), signed)]]],
+                      colWidths=[80 * mm], rowHeights=[42 * mm])
+    signature.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    sealed = Table([[_seal(first)]], colWidths=[80 * mm], rowHeights=[42 * mm])
+    sealed.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    foot = Table([[[], _Overlay(signature, sealed)]], colWidths=[90 * mm, 80 * mm])
+    story.append(foot)
+    return core_pdf.render(story, title=f"撤销行政许可决定书 {check.decision_number}", subject="撤销行政许可决定书",
+                           keywords=check.decision_number or "")

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plandesk.accounts.models import Role
 from plandesk.cases.models import Case
-from plandesk.certificates import pdf, services, signing
-from plandesk.certificates.models import Certificate, Handover, Status
+from plandesk.certificates import commitments, pdf, services, signing
+from plandesk.certificates.drafting import owed_message
+from plandesk.certificates.models import Certificate, CommitmentCheck, CommitmentOutcome, Handover, Status
 from plandesk.core.refusals import Refusal, show
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -107,6 +108,7 @@ def case_page(request, number: str):
         "case": case, "rows": rows, "may_prepare": services.may_prepare(user, case),
         "task": services.open_prepare_task(case),
         "preview": services.preview(case),
+        "owed": owed_message(case, services.open_prepare_task(case) or services.open_check_task(case)),
     })
 
 
@@ -207,3 +209,54 @@ def register(request):
         rows = rows.filter(Q(number__icontains=q) | Q(case__number=q))
     return render(request, "certificates/register.html", {"rows": rows[:200], "q": q,
                                                           "handed": Handover.objects.count()})
+
+
+# --- 告知承诺 verification register (事后核查) --------------------------------------------------------------------
+
+@login_required
+def commitments_register(request):
+    """告知承诺核查登记: every commitment a licence was issued on, its due date and light, its outcome and, when
+    found false, the revocation decision."""
+    case_number = (request.GET.get("case") or "").strip()[:40]
+    rows = commitments.register_rows(request.user, case_number=case_number)
+    if not rows and not commitments.may_see_any(request.user):
+        raise PermissionDenied("承办处室、局长和办公室可以查看告知承诺核查登记")
+    user = request.user
+    return render(request, "certificates/commitments.html", {
+        "case_number": case_number,
+        "rows": [{"check": r, "light": commitments.light(r),
+                  "may_confirm": r.outcome == CommitmentOutcome.PENDING and commitments.may_record(user, r, True),
+                  "may_revoke": r.outcome == CommitmentOutcome.PENDING and commitments.may_record(user, r, False)}
+                 for r in rows],
+    })
+
+
+def _commitment(request, pk: int) -> CommitmentCheck:
+    check = get_object_or_404(CommitmentCheck.objects.select_related("case", "certificate", "certificate__case"),
+                              pk=pk)
+    if not commitments.may_see_check(request.user, check):
+        raise PermissionDenied("您无权查看这项核查")
+    return check
+
+
+@login_required
+@require_POST
+def commitment_outcome(request, pk: int):
+    check = _commitment(request, pk)
+    truthful = request.POST.get("outcome") == "confirmed"
+    _run(request, lambda: commitments.record_outcome(check, request.user, truthful=truthful,
+                                                     finding=request.POST.get("finding", "")),
+         "已登记：承诺属实" if truthful else "已认定承诺不实，许可已撤销，请打印撤销决定书送达申请人")
+    return redirect(f"{reverse('certificates:commitments')}?case={check.case.number}")
+
+
+@login_required
+def revocation_pdf(request, pk: int):
+    check = _commitment(request, pk)
+    if not check.decision_number:
+        raise Http404("该项核查没有撤销决定")
+    data = pdf.revocation_pdf(check, commitments.revoked_certificates(check))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="revocation-{check.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -201,6 +201,11 @@ def progress_speech(view: dict) -> list[Prompt]:
     said.append(spoken(f"办理状态：{status}。" + (f"当前环节：{steps}。" if steps else "")))
     if view["expected_pickup_date"]:
         said.append(spoken(f"预计取件日期：{_say_date(view['expected_pickup_date'])}。"))
+    owed = view.get("outstanding_materials") or []
+    if owed:  # 容缺: what is still owed and by when, as the web query lists it
+        said.append(spoken("尚需补交的材料：" + "；".join(
+            f"{m['name']}，{'发证前' if m['due'] == 'before_issue' else _say_date(date.fromisoformat(m['due'])) + '前'}"
+            "补交" for m in owed) + "。"))
     return said
 
 

@@ -20,6 +20,8 @@ ACCESS = {
     "window:supplement_pdf": roles(*WINDOW),
     "window:record_supplements": roles("intake_clerk"),
     "window:material_file": roles(*WINDOW),
+    "window:supply_material": roles(*WINDOW),
+    "window:owed": roles(*WINDOW, "office_supervisor", "director"),
 }
 API_ACCESS = {
     "POST /api/v1/cases": roles("intake_clerk"),

@@ -109,6 +109,11 @@ class DoneStepOut(Schema):
     finished_at: datetime
 
 
+class OwedOut(Schema):
+    name: str
+    due: str  # an ISO date, or "before_issue"
+
+
 class QueryOut(Schema):
     case_number: str
     items: list[str]
@@ -121,6 +126,7 @@ class QueryOut(Schema):
     history: list[DoneStepOut]
     expected_pickup_date: date | None
     paused: bool
+    outstanding_materials: list[OwedOut]
 
 
 

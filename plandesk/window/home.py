@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plandesk.cases.models import Case, CaseStatus
+from plandesk.organization.roles import is_director_or_office
+from plandesk.window.materials import counts_by_light
 from plandesk.window.models import SupplementNotice
 from plandesk.window.services import is_intake_clerk, is_output_clerk
 
@@ -24,4 +26,14 @@ def output_panel(user) -> dict | None:
             "url": reverse("window:desk"), "link_text": _("进入窗口")}
 
 
-PANELS = [intake_panel, output_panel]
+def owed_panel(user) -> dict | None:
+    """The office's (and the windows') light on 容缺 materials still owed: late ones red, soon due yellow."""
+    if not (is_director_or_office(user) or is_intake_clerk(user)):
+        return None
+    counts = counts_by_light()
+    return {"title": _("容缺材料督办"), "count": counts["red"],
+            "text": _("逾期未补交（红灯）%(red)d 项，临期或待发证前补交（黄灯）%(yellow)d 项") % counts,
+            "url": reverse("window:owed"), "link_text": _("查看容缺材料")}
+
+
+PANELS = [intake_panel, output_panel, owed_panel]

@@ -17,7 +17,8 @@ from plandesk.gis.geometry import GeometryError, parse_site
 from plandesk.window import storage
 from plandesk.window.identity import IdentityError, validate_id_number, validate_mobile, validate_uscc
 
-# 容缺受理: a material that may be missing is due this many working days after filing.
+# 容缺受理: a material that may be missing is due this many working days after filing, unless its catalogue entry
+# says otherwise (Material.due_days, or due_before_issue).
 DEFERRABLE_DAYS = 5
 REQUIREMENT_RANK = {Requirement.REQUIRED: 0, Requirement.DEFERRABLE: 1, Requirement.COMMITMENT: 2,
                     Requirement.CONDITIONAL: 3}
@@ -225,7 +226,12 @@ def checklist(versions: list[ItemVersion]) -> list[dict]:
             row = rows.get(m.code)
             if row is None or REQUIREMENT_RANK.get(m.requirement, 9) < REQUIREMENT_RANK.get(row["requirement"], 9):
                 rows[m.code] = {"code": m.code, "name": m.name, "requirement": m.requirement, "original": m.original,
-                                "copies": m.copies, "note": m.note}
+                                "copies": m.copies, "note": m.note, "due_days": m.due_days,
+                                "due_before_issue": m.due_before_issue}
+            elif m.requirement == row["requirement"] == Requirement.DEFERRABLE:
+                # One material owed for two items of a group: the stricter due point of the two.
+                row["due_before_issue"] = row["due_before_issue"] and m.due_before_issue
+                row["due_days"] = min(row["due_days"], m.due_days)
     return list(rows.values())
 
 
@@ -268,7 +274,6 @@ def _materials(data, files: dict, versions: list[ItemVersion], errors: _Errors, 
                 errors.add(f"materials.{code}", exc.message)
         if checked_files.get(code):
             provided[code] = True
-    deadline = None
     result = []
     for row in rows:
         code, requirement = row["code"], row["requirement"]
@@ -277,8 +282,10 @@ def _materials(data, files: dict, versions: list[ItemVersion], errors: _Errors, 
             if requirement == Requirement.REQUIRED:
                 errors.add(f"materials.{code}", f"“{row['name']}”为必交材料，缺少时不能受理")
             elif requirement == Requirement.DEFERRABLE:
-                deadline = deadline or calendar.add_working_days(today, DEFERRABLE_DAYS)
-                state, due = MaterialState.DEFERRED, deadline
+                # Due so many working days after intake as the catalogue says, or (due_date null) before issue.
+                state = MaterialState.DEFERRED
+                if not row.get("due_before_issue"):
+                    due = calendar.add_working_days(today, row.get("due_days") or DEFERRABLE_DAYS)
             elif requirement == Requirement.COMMITMENT:
                 state = MaterialState.COMMITTED
             else:

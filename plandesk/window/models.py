@@ -190,3 +190,40 @@ class RefusalNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"{self.case_id}"
+
+
+class DeferredMaterial(models.Model):
+    """A 容缺 material accepted missing at intake: what the applicant still owes and by when (`due_on`, working
+    days after intake as the catalogue's material says, or `before_issue`: no certificate is issued without it).
+    Supplying it at the window (`materials.supply`) stamps `supplied_at` once; the row is what the case page, the
+    receipt, the public query, the phone line, the reminders and the issuing all read."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="deferred_materials")
+    code = models.CharField(_("材料编码"), max_length=40)
+    name = models.CharField(_("材料名称"), max_length=200)
+    due_on = models.DateField(_("补交期限"), null=True, blank=True)  # null when due before issue
+    before_issue = models.BooleanField(_("发证前补交"), default=False)
+    supplied_at = models.DateTimeField(_("补交时间"), null=True, blank=True)
+    supplied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    supply_note = models.CharField(_("补交说明"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("容缺材料")
+        verbose_name_plural = _("容缺材料")
+        ordering = ["case", "before_issue", "due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="window_deferred_material_once")]
+        indexes = [models.Index(fields=["supplied_at", "due_on"], name="window_deferred_owed")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code}"
+
+    @property
+    def due(self) -> str:
+        """The due point as the API says it: an ISO date or "before_issue"."""
+        return "before_issue" if self.before_issue else self.due_on.isoformat()
+
+    @property
+    def due_display(self) -> str:
+        return "发证前" if self.before_issue else f"{self.due_on:%Y年%m月%d日}前"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from plandesk.cases.models import Case
 from plandesk.core import pdf
 from plandesk.window.intake import MaterialState
-from plandesk.window.models import RefusalNotice, SupplementNotice
+from plandesk.window.models import DeferredMaterial, RefusalNotice, SupplementNotice
 
 QUERY_PHONE_DEFAULT = "12345"
 
@@ -41,13 +41,20 @@ def _date(value) -> str:
 
 
 def _materials(case: Case, states: tuple[str, ...]) -> str:
+    # The owed rows say what is still owed today (a reprint after a material was supplied says so).
+    owed = {r.code: r for r in DeferredMaterial.objects.filter(case=case)}
     lines = []
     for m in case.materials or []:
         if m.get("state") not in states:
             continue
         line = f"{m['name']}（{'原件' if m.get('original') else '复印件'} {m.get('copies', 1)} 份）"
-        if m.get("state") == MaterialState.DEFERRED:
-            line += f"：容缺受理，请于 {m.get('due_date') or '—'} 前补交"
+        row = owed.get(m["code"])
+        if row is not None and row.supplied_at is not None:
+            line += f"：容缺受理，已于 {timezone.localtime(row.supplied_at):%Y年%m月%d日} 补交"
+        elif row is not None:
+            line += f"：容缺受理，请于{row.due_display}补交" + ("（缺少时不予发证）" if row.before_issue else "")
+        elif m.get("state") == MaterialState.DEFERRED:
+            line += f"：容缺受理，请于 {m.get('due_date') or '发证'} 前补交"
         elif m.get("state") == MaterialState.COMMITTED:
             line += "：已签署告知承诺书"
         lines.append(line)

@@ -25,7 +25,8 @@ from plandesk.cases.models import Case, CaseStatus, query_password_digest
 from plandesk.catalog.models import Item, ItemVersion
 from plandesk.core import sql as core_sql
 from plandesk.core.refusals import Refusal
-from plandesk.window.models import QueryFailure
+from plandesk.window.materials import outstanding_for_public
+from plandesk.window.models import DeferredMaterial, QueryFailure
 from plandesk.workdays.calendar import local_date
 from plandesk.workflow.models import Task
 
@@ -58,7 +59,9 @@ def _statements() -> tuple[str, str]:
         f"SELECT (SELECT COUNT(*) FROM {failures} WHERE case_number = %s AND at >= %s),"  # noqa: S608
         f" (SELECT COUNT(*) FROM {failures} WHERE address = %s AND at >= %s),"
         " c.id, c.number, c.query_password_hash, c.status, c.project_name, c.received_at, c.expected_pickup_date,"
-        " i.code, v.name"
+        " i.code, v.name,"
+        f" (SELECT COUNT(*) FROM {qn(DeferredMaterial._meta.db_table)} d"
+        " WHERE d.case_id = c.id AND d.supplied_at IS NULL)"
         " FROM (SELECT 1 AS one) AS probe"
         f" LEFT JOIN {qn(Case._meta.db_table)} c ON c.number = %s"
         f" LEFT JOIN {qn(through.db_table)} cv ON cv.{qn(through.get_field('case').column)} = c.id"
@@ -119,7 +122,7 @@ def public_query(case_number, password, *, address: str | None, channel: str = "
 
 
 def _view(rows: list[tuple]) -> dict:
-    _bc, _ba, case_id, number, _hash, status, project_name, received_at, pickup, _code, _name = rows[0]
+    _bc, _ba, case_id, number, _hash, status, project_name, received_at, pickup, _code, _name, owed = rows[0][:12]
     current, history = [], []
     with core_sql.cursor() as cursor:
         cursor.execute(_statements()[1], [case_id])
@@ -143,6 +146,8 @@ def _view(rows: list[tuple]) -> dict:
         "history": history,
         "expected_pickup_date": _day(pickup),
         "paused": status == CaseStatus.PAUSED,
+        # What the applicant still owes (容缺), read only when the first statement counted some.
+        "outstanding_materials": outstanding_for_public(case_id) if owed else [],
     }
 
 

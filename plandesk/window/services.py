@@ -30,10 +30,11 @@ from plandesk.core.refusals import Refusal
 from plandesk.core.signals import result_picked_up
 from plandesk.notifications.services import notify
 from plandesk.organization.models import Post
+from plandesk.window import materials as owed_materials
 from plandesk.window import storage
 from plandesk.window.identity import clean_collector
 from plandesk.window.intake import CleanApplication, IntakeInvalid, MaterialState, validate, validate_refusal
-from plandesk.window.models import MaterialFile, Pickup, Receipt, RefusalNotice, SupplementNotice
+from plandesk.window.models import DeferredMaterial, MaterialFile, Pickup, Receipt, RefusalNotice, SupplementNotice
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import Task, TaskState
 
@@ -164,6 +165,7 @@ def _register(clean: CleanApplication, actor, now) -> IntakeResult:
             stored = storage.store(upload, kind)
             MaterialFile.objects.create(case=case, material_code=code, file=stored, uploaded_by=actor,
                                         original_name=(getattr(upload, "name", "") or "")[:200], uploaded_at=now)
+    owed_materials.record_owed(case, clean.materials)
     workflow.start_case(case, actor=actor)
     compliance.run_after_intake(case, actor=actor)  # the site against the plan; never stops the intake
     receipt = issue_receipt(case, password, actor=actor, now=now)
@@ -341,6 +343,9 @@ def record_supplements(notice: SupplementNotice, *, actor, note: str = "", files
                          for m in case.materials]
             Case.objects.filter(pk=case.pk).update(materials=materials)
             case.materials = materials
+            # A 容缺 material handed in with the supplements is no longer owed.
+            DeferredMaterial.objects.filter(case=case, code__in=supplied, supplied_at__isnull=True).update(
+                supplied_at=now, supplied_by=actor, supply_note="随补正材料提交")
         record("window.supplements_recorded", notice, after={"case": case.number, "materials": sorted(supplied),
                                                               "note": note},
                summary=f"{case.number} 补正材料已登记", actor=actor)
@@ -350,6 +355,12 @@ def record_supplements(notice: SupplementNotice, *, actor, note: str = "", files
             raise WindowError(409, "conflict", exc.message) from exc
     case.refresh_from_db()
     return case
+
+
+def supply_material(case: Case, code: str, *, actor, uploads: list, note: str = ""):
+    """A 容缺 material supplied at the intake or the output window (see `materials.supply`)."""
+    return owed_materials.supply(case, code, actor=actor, uploads=uploads, note=note,
+                                 may_supply=lambda user: is_intake_clerk(user) or is_output_clerk(user))
 
 
 # --- the output window -----------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from plandesk.catalog.models import Item, ParallelGroup
 from plandesk.core.context import client_ip
 from plandesk.core.refusals import Refusal, show
 from plandesk.gis.geometry import GeometryError, to_geojson
+from plandesk.organization.roles import is_director_or_office
+from plandesk.window import materials as owed_materials
 from plandesk.window import pdf, services, sites, storage
 from plandesk.window.forms import read_form, schema_inputs
 from plandesk.window.intake import MaterialState, checklist
@@ -45,9 +47,14 @@ def _any_clerk(user) -> bool:
     return services.is_intake_clerk(user) or services.is_output_clerk(user)
 
 
+def _clerk_or_office(user) -> bool:
+    return _any_clerk(user) or is_director_or_office(user)
+
+
 intake_only = _clerk(services.is_intake_clerk)
 output_only = _clerk(services.is_output_clerk)
 window_staff = _clerk(_any_clerk)
+owed_readers = _clerk(_clerk_or_office)
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -261,10 +268,13 @@ def _window_case(number: str) -> Case:
 @window_staff
 def case_detail(request, number: str):
     case = _window_case(number)
+    deferred = owed_materials.deferred(case)
+    supplied = {r.code for r in deferred if r.supplied_at}
     return render(request, "window/case.html", {
         "case": case,
         "site": to_geojson(case.site) if case.site else None,
-        "materials": [{**m, "state_label": MaterialState.LABELS.get(m.get("state"), m.get("state"))}
+        "materials": [{**m, "state_label": "容缺受理，已补交" if m["code"] in supplied
+                       else MaterialState.LABELS.get(m.get("state"), m.get("state"))}
                       for m in case.materials or []],
         "files": case.material_files.select_related("file"),
         "notices": case.supplement_notices.all(),
@@ -276,7 +286,42 @@ def case_detail(request, number: str):
         "documents": services.default_documents(case),
         "document_choices": services.Pickup.Document.choices,
         "accept": storage.ACCEPT,
+        "deferred": [{"row": r, "light": owed_materials.light(r)} for r in deferred],
+        "owed_before_issue": _owed_before_issue(case),
+        "may_supply": case.status in owed_materials.OPEN_STATUSES,
     })
+
+
+def _owed_before_issue(case: Case) -> str:
+    """The issuing's refusal, in the words the certificate check step shows, while it holds."""
+    try:
+        owed_materials.refuse_issue_while_owed(case.pk)
+    except owed_materials.MaterialsOutstanding as exc:
+        return exc.message
+    return ""
+
+
+@owed_readers
+def owed(request):
+    """容缺材料督办: every material still owed on an open case, with its light (red: late; yellow: falls due within
+    the reminder lead, or due before issue), for the windows and the office."""
+    rows = owed_materials.owed_on_open_cases()
+    return render(request, "window/owed.html", {"rows": [{"row": r, "light": owed_materials.light(r)} for r in rows]})
+
+
+@window_staff
+@require_POST
+def supply_material(request, number: str, code: str):
+    """A 容缺 material supplied at the window: the scans checked by content as at intake, then recorded once."""
+    case = _window_case(number)
+    try:
+        row = services.supply_material(case, code, actor=request.user, uploads=request.FILES.getlist("file"),
+                                       note=request.POST.get("note", ""))
+    except Refusal as exc:
+        show(request, exc)
+    else:
+        messages.success(request, f"已登记补交“{row.name}”")
+    return redirect("window:case", number)
 
 
 @intake_only

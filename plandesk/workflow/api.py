@@ -12,7 +12,7 @@ from pydantic import StrictInt
 from plandesk.cases import compliance
 from plandesk.cases.models import Case
 from plandesk.core.api_errors import ApiError, ErrorOut
-from plandesk.workflow import services
+from plandesk.workflow import hooks, services
 from plandesk.workflow.models import Task
 
 router = Router(tags=["办理 work"])
@@ -96,6 +96,13 @@ class HistoryOut(Schema):
     detail: str
 
 
+class DeferredMaterialOut(Schema):
+    code: str
+    name: str
+    due: str  # an ISO date, or "before_issue"
+    supplied_at: datetime | None
+
+
 class CaseOut(Schema):
     case_number: str
     items: list[str]
@@ -111,6 +118,7 @@ class CaseOut(Schema):
     light: str  # the case's own light from due_at (pauses and extensions honoured)
     expected_pickup_date: date | None
     certificates: list[str]
+    deferred_materials: list[DeferredMaterialOut] = []  # 容缺 materials (from window's CASE_FIELDS hook)
     tasks: list[CaseTaskOut]
     history: list[HistoryOut]
 
@@ -209,7 +217,11 @@ def case_out(case: Case) -> dict:
     versions = list(case.item_versions.select_related("item").order_by("item__code"))
     tasks = case.tasks.select_related("post", "office", "assignee").order_by("created_at", "id")
     events = case.events.select_related("actor").order_by("at", "id")
+    extra: dict = {}
+    for fields in hooks.case_fields():  # the apps above add theirs (publicity)
+        extra.update(fields(case))
     return {
+        **extra,
         "case_number": case.number,
         "items": [v.item.code for v in versions],
         "item_names": [v.name for v in versions],

@@ -6,6 +6,8 @@ any of
     COMPLETION_CHECKS = [callable(task) -> None]                      # raises a refusal to keep a task open
                                                                       # (supervision: an urged task needs feedback)
     LIGHT_SWEEPS = [callable(case_ids=[...]) -> None]                 # recolours a case whose deadlines moved
+    CASE_FIELDS = [callable(case) -> dict]                            # fields an app adds to the staff's case
+                                                                      # detail (GET /api/v1/cases/{n}: publicity)
 
 and the workflow asks them, in layer order, wherever it decides. Gathered once per process (the registry is fixed
 after start-up); the workflow calls these functions through this module, so a test may replace one.
@@ -33,3 +35,7 @@ def completion_checks() -> tuple:
 
 def light_sweeps() -> tuple:
     return _gathered("LIGHT_SWEEPS")
+
+
+def case_fields() -> tuple:
+    return _gathered("CASE_FIELDS")

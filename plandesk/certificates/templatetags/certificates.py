@@ -3,7 +3,8 @@ case workspace; renders nothing for a case with none and no certificate step ope
 
 from django import template
 
-from plandesk.certificates.services import open_prepare_task
+from plandesk.certificates.drafting import owed_message
+from plandesk.certificates.services import open_check_task, open_prepare_task
 
 register = template.Library()
 
@@ -13,4 +14,6 @@ def case_certificates(case):
     if case is None:
         return {"case": None}
     certs = list(case.certificates.select_related("type").order_by("pk"))
-    return {"case": case, "certs": certs, "step": open_prepare_task(case)}
+    step = open_prepare_task(case)
+    return {"case": case, "certs": certs, "step": step, "owed": owed_message(case, step or open_check_task(case))}
+
