@@ -314,6 +314,10 @@ PLANDESK_CERTIFICATE_SEAL = env("PLANDESK_CERTIFICATE_SEAL")
 PLANDESK_CERTIFICATES_REQUIRE_CHECK = envbool("PLANDESK_CERTIFICATES_REQUIRE_CHECK", True)
 PLANDESK_REVIEW_AUTHORITY = env("PLANDESK_REVIEW_AUTHORITY", "市人民政府")
 PLANDESK_COURT = env("PLANDESK_COURT", "有管辖权的人民法院")
+# 告知承诺: a licence issued on a commitment is verified (事后核查) within so many working days after issue; 容缺: the
+# applicant is reminded by SMS so many working days before an owed material falls due.
+PLANDESK_COMMITMENT_CHECK_DAYS = envint("PLANDESK_COMMITMENT_CHECK_DAYS", 20)
+PLANDESK_MATERIAL_REMINDER_DAYS = envint("PLANDESK_MATERIAL_REMINDER_DAYS", 2)
 
 # Notices: SMS through a pluggable gateway class (default: a file of JSON lines), e-mail through Django's backends.
 PLANDESK_SMS_BACKEND = env("PLANDESK_SMS_BACKEND", "plandesk.notifications.backends.FileSmsBackend")
