@@ -76,7 +76,8 @@ def _demo_case(out, key, item_code, project, applicant, corner, decision):
         return case
     chair = Post.objects.holders([meeting.post]).order_by("username").first()
     opinion = "同意核发（演示）" if decision == "approve" else "用地性质与控制性详细规划不符，不予许可（演示）"
-    workflow.complete_meeting_task(case, "bureau", decision, opinion, chair, "演示局务会")
+    workflow.complete_meeting_task(case, "bureau", decision, opinion, chair, "演示局务会",
+                                   override_reason=workflow_demo.DEMO_OVERRIDE)
     task = services.open_prepare_task(case)
     if task is None or task.post is None:
         return case
@@ -86,13 +87,15 @@ def _demo_case(out, key, item_code, project, applicant, corner, decision):
     for draft in services.prepare(case, handler):
         if decision == "approve":
             services.edit(draft, handler, {"conditions": "按审定的规划条件实施；建设前复核道路红线。"})
-    workflow.complete_task(task.pk, handler, decision="approve", opinion="证照已制作（演示）")
+    workflow.complete_task(task.pk, handler, decision="approve", opinion="证照已制作（演示）",
+                           override_reason=workflow_demo.DEMO_OVERRIDE)
     # The second person's check is the process's next step (证件校核), worked by a holder of its post.
     check = case.tasks.filter(state=TaskState.OPEN, step_id__in=services.CHECK_STEPS).select_related("post").first()
     checker = Post.objects.holders([check.post]).exclude(pk=handler.pk).order_by("username").first() if (
         check is not None and check.post is not None) else None
     if checker is None:
         return case
-    workflow.complete_task(check.pk, checker, decision="approve", opinion="核对无误（演示）")
+    workflow.complete_task(check.pk, checker, decision="approve", opinion="核对无误（演示）",
+                           override_reason=workflow_demo.DEMO_OVERRIDE)
     case.refresh_from_db()
     return case

@@ -40,6 +40,7 @@ class DecisionIn(Schema):
     decision: str
     opinion: str = ""
     conditions: str = ""
+    override_reason: str | None = None  # API.md "Rules": to approve over compliance findings
 
 
 class DecisionOut(Schema):
@@ -150,10 +151,12 @@ def decide(request, meeting_id: int, payload: DecisionIn):
     `conditions`), reject, defer (the case keeps waiting for a later meeting) or revise (back to the previous
     step). It completes the case's waiting meeting step in the same transaction. 409: not on the agenda
     (`not_on_agenda`), already decided there (`already_decided`), no quorum (`no_quorum`), minutes signed
-    (`minutes_signed`), no waiting step (`not_waiting`)."""
+    (`minutes_signed`), no waiting step (`not_waiting`), the case's required publicity not ended
+    (`publicity_required`), an approval over compliance findings without `override_reason`
+    (`compliance_override_required`, with `findings`)."""
     meeting = _meeting(request, meeting_id)
     item, created = services.decide(meeting, request.auth, payload.case_number, payload.decision,
-                                    payload.opinion, payload.conditions)
+                                    payload.opinion, payload.conditions, payload.override_reason)
     return {"meeting": meeting.pk, "case_number": payload.case_number, "decision": item.decision,
             "next_steps": [t.name for t in created]}
 

@@ -4,7 +4,7 @@ event; refused actions raise MeetingError (status, code, zh-Hans message) and ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from plandesk.meetings.models import (
     Status,
 )
 from plandesk.organization.models import Unit
+from plandesk.workflow import overrides
 from plandesk.workflow import services as workflow
 from plandesk.workflow.models import Task
 
@@ -121,6 +122,10 @@ class AgendaRow:
     task: Task | None
     light: str
     late_if_left: bool  # the step would be overdue by the next meeting
+    # What the latest compliance check found against the site (an approval needs a reason), and the approvals given
+    # over it so far with their reasons (steps and meetings alike).
+    findings: list = field(default_factory=list)
+    overrides: list = field(default_factory=list)
 
 
 def agenda(meeting: Meeting) -> list[AgendaRow]:
@@ -134,7 +139,9 @@ def agenda(meeting: Meeting) -> list[AgendaRow]:
         task = tasks.get(item.case_id) or item.task
         light = task.current_light if task is not None else ""
         late = bool(task is not None and task.is_open and task.due_at and task.due_at < nxt)
-        rows.append(AgendaRow(item, item.case, task, light, late))
+        rows.append(AgendaRow(item, item.case, task, light, late,
+                              overrides.findings(overrides.latest_check(item.case_id)),
+                              overrides.overrides_of(item.case)))
     return rows
 
 
@@ -329,8 +336,8 @@ def move_item(meeting: Meeting, user, item_id: int, direction: str) -> None:
                summary=f"{meeting.title} 调整议题顺序", actor=user)
 
 
-def decide(meeting: Meeting, user, case_number: str, decision: str, opinion: str, conditions: str = ""
-           ) -> tuple[AgendaItem, list[Task]]:
+def decide(meeting: Meeting, user, case_number: str, decision: str, opinion: str, conditions: str = "",
+           override_reason: str | None = None) -> tuple[AgendaItem, list[Task]]:
     """Record the meeting's decision on a case of its agenda and complete the case's waiting step with it, in one
     transaction. Refused (nothing changes): not on the agenda or already decided (409), no quorum (409), signed
     minutes (409), a decision the workflow refuses (its status)."""
@@ -363,9 +370,13 @@ def decide(meeting: Meeting, user, case_number: str, decision: str, opinion: str
             MeetingDecision.APPROVE_WITH_CONDITIONS else opinion
         try:
             created = workflow.complete_meeting_task(item.case, meeting.kind, WORKFLOW_DECISION[decision], text,
-                                                     user, meeting.ref)
-        except workflow.WorkflowError as exc:
-            raise (Conflict if exc.status == 409 else Invalid)(exc.message) from exc
+                                                     user, meeting.ref, override_reason=override_reason)
+        except refusals.Refusal as exc:
+            # The workflow's and its hooks' refusals (publicity_required, compliance_override_required, ...) keep
+            # their code and fields: the API answers them as the task completion does.
+            if exc.status == 409:
+                raise Conflict(exc.message, code=exc.code, **exc.extra) from exc
+            raise Invalid(exc.message, code=exc.code if exc.status == 400 else None, **exc.extra) from exc
         now = timezone.now()
         AgendaItem.objects.filter(pk=item.pk).update(decision=decision, opinion=opinion, conditions=conditions,
                                                      decided_at=now, decided_by=user, task=task)

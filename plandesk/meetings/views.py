@@ -165,7 +165,8 @@ def decide(request, pk: int, item_id: int):
     label = dict(MeetingDecision.choices).get(decision, decision)
     return _run(request, pk, lambda m: services.decide(m, request.user, item.case.number, decision,
                                                        request.POST.get("opinion", ""),
-                                                       request.POST.get("conditions", "")),
+                                                       request.POST.get("conditions", ""),
+                                                       request.POST.get("override_reason", "")),
                 f"案卷 {item.case.number}：{label}", f"#item-{item.pk}")
 
 

@@ -12,6 +12,10 @@
   before the notice is due.
 - PLANDESK_PUBLICITY_OPINIONS_PER_HOUR (5): opinions one client address may send in an hour (across all workers).
 - PLANDESK_PUBLICITY_DOCUMENT_MAX_MB (20), PLANDESK_PUBLICITY_ATTACHMENT_MAX_MB (5): upload size caps.
+- PLANDESK_PUBLICITY_POST_APPROVAL_ITEMS (the two administrative licences, 建设用地规划许可证 and 建设工程规划许可证):
+  items whose issued licences the worker publishes after approval (批后公布); `[]` turns it off.
+- PLANDESK_PUBLICITY_POST_APPROVAL_SINCE_DAYS (30): only licences issued this many days back or later (a database
+  that had none is not flooded with its history).
 """
 
 from __future__ import annotations
@@ -68,3 +72,24 @@ def document_max_bytes() -> int:
 
 def attachment_max_bytes() -> int:
     return int(getattr(settings, "PLANDESK_PUBLICITY_ATTACHMENT_MAX_MB", 5)) * 1024 * 1024
+
+
+DEFAULT_POST_APPROVAL_ITEMS = ("land_use_permit", "construction_permit")
+
+
+def post_approval_items() -> tuple[str, ...]:
+    return tuple(getattr(settings, "PLANDESK_PUBLICITY_POST_APPROVAL_ITEMS", DEFAULT_POST_APPROVAL_ITEMS))
+
+
+def post_approval_since_days() -> int:
+    return int(getattr(settings, "PLANDESK_PUBLICITY_POST_APPROVAL_SINCE_DAYS", 30))
+
+
+def earliest_start(today: date) -> date:
+    """The first day a publicity arranged today may start: the media notice still fits before it (from tomorrow)."""
+    lead = notice_days() + 1
+    if notice_in_working_days():
+        from plandesk.workdays.calendar import add_working_days
+
+        return add_working_days(today, lead)
+    return today + timedelta(days=lead)

@@ -24,6 +24,7 @@ from plandesk.publicity import rules
 from plandesk.publicity.files import check_upload
 from plandesk.publicity.models import (
     Document,
+    Kind,
     Opinion,
     OpinionStatus,
     Publicity,
@@ -129,8 +130,8 @@ def _case_of(publicity: Publicity):
 def pause_case_clock(publicity: Publicity, *, actor=None) -> bool:
     """At the start of a case's publicity: stop the case clock (reason "publicity"). False when not paused."""
     case = _case_of(publicity)
-    if case is None:
-        return False
+    if case is None or publicity.kind != Kind.PRE_APPROVAL:
+        return False  # a post-approval publication (批后公布) comes after the case was decided: no clock runs
 
     try:
         with transaction.atomic():

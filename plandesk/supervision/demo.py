@@ -22,7 +22,7 @@ from plandesk.supervision import services
 from plandesk.supervision.models import UrgingNotice
 from plandesk.workdays import calendar
 from plandesk.workflow import services as workflow
-from plandesk.workflow.demo import with_compliance_check
+from plandesk.workflow.demo import DEMO_OVERRIDE, with_compliance_check
 from plandesk.workflow.models import Task, TaskState
 
 DEMO_QUERY_PASSWORD = "20261127"  # noqa: S105 - demo data only
@@ -127,6 +127,7 @@ def load(out) -> None:
             services.file_feedback(notice.pk, handler,
                                    delay_reason="申请人补充日照分析报告耗时较长，未能按期完成审查。",
                                    handling_opinion="已收到补充材料，今日完成审查并提交处务会。")
-            workflow.complete_task(task.pk, handler, decision="approve", opinion="同意（演示）", form=REVIEW_FORM)
+            workflow.complete_task(task.pk, handler, decision="approve", opinion="同意（演示）", form=REVIEW_FORM,
+                                   override_reason=DEMO_OVERRIDE)
     if made:
         out.write(f"    {len(made)} late steps (yellow and red), urging notices drafted, issued and answered")

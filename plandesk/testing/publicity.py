@@ -71,3 +71,23 @@ def question_on(response) -> str:
     found = re.search(r'<label for="id_answer"[^>]*>([^<]*)</label>', response.content.decode())
     assert found, "the opinion form asks no question"
     return found.group(1)
+
+
+def passed(case) -> Publicity:
+    """The case's pre-approval publicity, held and over: a 10-day period that ended yesterday, noticed on time
+    (the transitions given their days; the case clock paused and resumed as the worker would)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from plandesk.publicity import services
+
+    ends_on = timezone.localdate() - timedelta(days=1)
+    starts_on = ends_on - timedelta(days=9)
+    publicity = make_publicity(case=case, title=f"{case.project_name}批前公示", subject_name=case.project_name,
+                               starts_on=starts_on, ends_on=ends_on)
+    publicity.record_notice(outlet="城市日报", notice_on=starts_on - timedelta(days=6), text="公告")
+    publicity.schedule(today=starts_on - timedelta(days=6))
+    services.start(publicity, today=starts_on)
+    services.end(publicity, today=ends_on + timedelta(days=1))
+    return publicity

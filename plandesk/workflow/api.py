@@ -47,6 +47,7 @@ class CompleteIn(Schema):
     opinion: str = ""
     form: dict[str, Any] | None = None
     version: StrictInt  # API.md: a number; "3" is refused (422), not read as 3
+    override_reason: str | None = None  # API.md "Rules": needed to approve over compliance findings
 
 
 class NextTasksOut(Schema):
@@ -96,6 +97,13 @@ class HistoryOut(Schema):
     detail: str
 
 
+class CasePublicityOut(Schema):
+    status: str
+    starts_on: date
+    ends_on: date
+    opinions: int
+
+
 class DeferredMaterialOut(Schema):
     code: str
     name: str
@@ -121,6 +129,7 @@ class CaseOut(Schema):
     deferred_materials: list[DeferredMaterialOut] = []  # 容缺 materials (from window's CASE_FIELDS hook)
     tasks: list[CaseTaskOut]
     history: list[HistoryOut]
+    publicity: CasePublicityOut | None = None  # the pre-approval publicity (from publicity's CASE_FIELDS hook)
 
 
 def task_out(task: Task) -> dict:
@@ -164,7 +173,8 @@ def complete(request, task_id: int, payload: CompleteIn):
     a task already completed or a stale `version` gives 409 and changes nothing; a meeting step gives
     409 meeting_required. Completing a task offered to the caller's post claims it."""
     created = services.complete_task(task_id, request.auth, decision=payload.decision, opinion=payload.opinion,
-                                     form=payload.form, version=payload.version)
+                                     form=payload.form, version=payload.version,
+                                     override_reason=payload.override_reason)
     rows = Task.objects.filter(pk__in=[t.pk for t in created]).select_related("case", "post", "office", "assignee")
     return {"next_tasks": [task_out(t) for t in rows]}
 

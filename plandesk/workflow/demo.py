@@ -13,6 +13,9 @@ from plandesk.organization.models import Post
 from plandesk.workflow import services
 from plandesk.workflow.models import TaskState
 
+# Some demo sites touch the demo city's red lines: an approval over such findings needs a reason (workflow/overrides.py;
+# recorded only where the check found something).
+DEMO_OVERRIDE = "演示：冲突部分已由相关部门书面同意调整"
 DEMO_QUERY_PASSWORD = "20261127"  # noqa: S105 - demo data only, printed on no receipt
 # (idempotency key, item codes, project, west-south corner, steps to work before leaving it)
 DEMO_CASES = [
@@ -44,20 +47,23 @@ def with_compliance_check(case) -> None:
 def _work(case, steps: int) -> None:
     for _ in range(steps):
         task = case.tasks.filter(state=TaskState.OPEN).order_by("id").first()
-        if task is None or task.post is None:
+        if task is None or task.post is None or task.step_id == "prepare_publicity":
+            # The publicity stage is the handler's to prepare (publicity desk): a demo case waits for him there.
             return
         person = Post.objects.holders([task.post]).order_by("username").first()
         if person is None:
             return
         if task.meeting_kind:
-            services.complete_meeting_task(case, task.meeting_kind, "approve", "同意（演示）", person, "演示会议")
+            services.complete_meeting_task(case, task.meeting_kind, "approve", "同意（演示）", person, "演示会议",
+                                           override_reason=DEMO_OVERRIDE)
         else:
             form = {"conformity": "符合", "key_points": "符合控制性详细规划"} if task.form_schema else None
             if task.form_schema and "agree" in task.form_schema.get("properties", {}):
                 form = {"agree": True}
             if task.form_schema and "submit_to_bureau_meeting" in task.form_schema.get("properties", {}):
                 form = {"submit_to_bureau_meeting": True}
-            services.complete_task(task.pk, person, decision="approve", opinion="同意（演示）", form=form)
+            services.complete_task(task.pk, person, decision="approve", opinion="同意（演示）", form=form,
+                                   override_reason=DEMO_OVERRIDE)
 
 
 def load(out) -> None:

@@ -6,6 +6,9 @@ any of
     COMPLETION_CHECKS = [callable(task) -> None]                      # raises a refusal to keep a task open
                                                                       # (supervision: an urged task needs feedback)
     LIGHT_SWEEPS = [callable(case_ids=[...]) -> None]                 # recolours a case whose deadlines moved
+    DECISION_CHECKS = [callable(task, decision, override_reason)]     # raises a refusal to keep a decision from
+                                                                      # being taken (publicity: not before its
+                                                                      # period ended), for steps and meetings alike
     CASE_FIELDS = [callable(case) -> dict]                            # fields an app adds to the staff's case
                                                                       # detail (GET /api/v1/cases/{n}: publicity)
 
@@ -35,6 +38,10 @@ def completion_checks() -> tuple:
 
 def light_sweeps() -> tuple:
     return _gathered("LIGHT_SWEEPS")
+
+
+def decision_checks() -> tuple:
+    return _gathered("DECISION_CHECKS")
 
 
 def case_fields() -> tuple:

@@ -12,7 +12,7 @@ from plandesk.cases.models import Case, CaseEvent, CaseStatus
 from plandesk.core import sql as rawsql
 from plandesk.organization.models import Post
 from plandesk.workdays.models import CalendarVersion
-from plandesk.workflow import engine, hooks
+from plandesk.workflow import engine, hooks, overrides
 from plandesk.workflow.definitions import MEETING_DECISIONS, WORK_DECISIONS, parsed_definition
 from plandesk.workflow.errors import Conflict, InvalidInput, MeetingRequired, NotFound
 from plandesk.workflow.meetings import meeting_info, meeting_task
@@ -28,8 +28,8 @@ from plandesk.workflow.permissions import get_task_for, refusal_by_rules
 from plandesk.workflow.runtime import _load, _save, _sync, _write_events
 
 
-def complete_meeting_task(case: Case, kind: str, decision: str, opinion: str, decided_by, meeting_ref: str = ""
-                          ) -> list[Task]:
+def complete_meeting_task(case: Case, kind: str, decision: str, opinion: str, decided_by, meeting_ref: str = "",
+                          *, override_reason: str | None = None) -> list[Task]:
     """A meeting's decision on a case (the meetings app checks that the meeting may decide it).
 
     approve/reject complete the waiting task; revise sends the case back to the previous step; defer leaves it
@@ -48,8 +48,11 @@ def complete_meeting_task(case: Case, kind: str, decision: str, opinion: str, de
                    summary=f"{case.number} {label}缓议", actor=decided_by)
         return []
     work_decision = Decision.RETURN if decision == "revise" else decision
+    reason = overrides.required_reason(case.pk, work_decision, override_reason)
+    for check in hooks.decision_checks():
+        check(task, work_decision, reason)
     return _complete(task, decided_by, work_decision, opinion, None, task.version, meeting_ref=meeting_ref,
-                     stored_decision=decision)
+                     stored_decision=decision, override_reason=reason)
 
 
 # --- working a task ----------------------------------------------------------------------------------------------
@@ -83,7 +86,7 @@ def _validate_form(task: Task, form: dict | None) -> dict | None:
 
 
 def complete_task(task_id: int, user, *, decision: str, opinion: str = "", form: dict | None = None,
-                  version: int | None = None) -> list[Task]:
+                  version: int | None = None, override_reason: str | None = None) -> list[Task]:
     """Complete a task with a decision (approve / reject / return to the previous step).
 
     403 is checked first, then 409 for a finished task or a stale version, then 409 meeting_required.
@@ -103,7 +106,11 @@ def complete_task(task_id: int, user, *, decision: str, opinion: str = "", form:
                            fields=[{"field": "decision", "message": "须为 approve、reject 或 return"}])
     if decision != Decision.RETURN:
         form = _validate_form(task, form)
-    return _complete(task, user, decision, opinion, form, task.version if version is None else version)
+    reason = overrides.required_reason(task.case_id, decision, override_reason)
+    for check in hooks.decision_checks():
+        check(task, decision, reason)
+    return _complete(task, user, decision, opinion, form, task.version if version is None else version,
+                     override_reason=reason)
 
 
 def _previous_step(wf, spiff_id: str):
@@ -148,7 +155,8 @@ def _lock_instance(instance_id: int) -> tuple[ProcessInstance, str, int]:
 
 
 def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, version: int, *,
-              meeting_ref: str = "", stored_decision: str | None = None, lapsed: bool = False) -> list[Task]:
+              meeting_ref: str = "", stored_decision: str | None = None, lapsed: bool = False,
+              override_reason: str = "") -> list[Task]:
     now = timezone.now()
     with transaction.atomic():
         instance, calendar_token, open_count = _lock_instance(task.instance_id)
@@ -185,11 +193,16 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
         kind = (CaseEvent.Kind.LAPSED if lapsed else CaseEvent.Kind.MEETING if meeting_ref or task.is_meeting
                 else CaseEvent.Kind.RETURNED if decision == Decision.RETURN else CaseEvent.Kind.STEP_DONE)
         post_name = task.post.name if task.post_id else task.lane
+        data = {"task": task.pk, "decision": stored_decision or decision,
+                "post": task.post.code if task.post_id else task.lane, "meeting": meeting_ref}
+        if override_reason:
+            data[overrides.DATA_KEY] = override_reason
         events = [CaseEvent(case=instance.case, kind=kind, actor=None if lapsed else user, at=now,
-                            summary=f"{task.name}：{label}" + (f"（{post_name}）" if lapsed else ""),
-                            detail=opinion, data={"task": task.pk, "decision": stored_decision or decision,
-                                                  "post": task.post.code if task.post_id else task.lane,
-                                                  "meeting": meeting_ref})]
+                            summary=f"{task.name}：{label}" + (f"（{post_name}）" if lapsed else "")
+                            + ("（越过用地审查意见）" if override_reason else ""),
+                            detail=opinion + (f"\n越过用地审查意见的理由：{override_reason}"
+                                              if override_reason else ""),
+                            data=data)]
         # The row just completed was open: when it was the only one, no other needs reading.
         created = _sync(instance, wf, parsed, actor=user, events=events, calendar_token=calendar_token,
                         none_open=open_count == 1)
@@ -200,6 +213,10 @@ def _complete(task: Task, user, decision: str, opinion: str, form: dict | None, 
                after={"state": TaskState.LAPSED if lapsed else TaskState.COMPLETED, "decision": stored_decision
                       or decision, "post": task.post.code if task.post_id else task.lane},
                summary=f"{instance.case.number} {task.name} {label}", actor=None if lapsed else user)
+        if override_reason:
+            record("workflow.compliance_overridden", task, after={"decision": stored_decision or decision,
+                                                                  "reason": override_reason, "meeting": meeting_ref},
+                   summary=f"{instance.case.number} {task.name} 越过用地审查意见", actor=user)
     return created
 
 

@@ -18,7 +18,7 @@ from plandesk.cases.models import Case
 from plandesk.catalog.models import Item
 from plandesk.core.refusals import Refusal, show
 from plandesk.organization.models import Unit
-from plandesk.workflow import services
+from plandesk.workflow import overrides, services
 from plandesk.workflow.forms import form_from_post, schema_fields
 from plandesk.workflow.models import Task, TaskState
 
@@ -128,6 +128,8 @@ def workspace(request, number: str):
         "events": case.events.select_related("actor").order_by("at", "id"), "materials": _materials(case),
         "site_geojson": site, "done_steps": ",".join(done_steps), "open_steps": ",".join(open_steps),
         "pauses": case.pauses.all(),
+        # An approval over these needs a written reason (workflow/overrides.py): the form asks for it.
+        "compliance_findings": overrides.findings(overrides.latest_check(case.pk)) if current is not None else [],
     }
     return render(request, "workflow/workspace.html", context)
 
@@ -180,7 +182,8 @@ def complete(request, task_id: int):
             messages.success(request, "草稿已保存")
         else:
             services.complete_task(task_id, request.user, decision=request.POST.get("decision", ""),
-                                   opinion=opinion, form=form, version=_version(request))
+                                   opinion=opinion, form=form, version=_version(request),
+                                   override_reason=request.POST.get("override_reason", ""))
             messages.success(request, f"“{task.name}”已办结")
             return redirect("workflow:todo")
     except Refusal as exc:

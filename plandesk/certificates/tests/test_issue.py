@@ -9,7 +9,16 @@ from plandesk.audit.models import Event
 from plandesk.cases.models import CaseStatus
 from plandesk.certificates import services, signing
 from plandesk.certificates.models import Certificate, Handover, Status
-from plandesk.certificates.tests.conftest import ID_NUMBER, finish_step, for_items, open_task, to_certificate_step
+from plandesk.certificates.tests.conftest import (
+    ID_NUMBER,
+    decide_at_bureau_meeting,
+    file_case,
+    finish_step,
+    for_items,
+    open_task,
+    to_certificate_step,
+)
+from plandesk.testing.publicity import passed as publicity_passed
 from plandesk.window import services as window
 from plandesk.workflow import services as workflow
 
@@ -122,16 +131,22 @@ def old_two_meetings_without_the_check() -> str:
     from plandesk.workflow.processes import generate
 
     process_id, name, lanes, nodes, flows = generate.two_meetings()
-    nodes = [n for n in nodes if not n["id"].startswith(("check_", "gw_check_"))]
-    flows = [f for f in flows if not f[0].startswith("f_check_") and not f[0].startswith("f_gw_check_")]
-    flows += [("f_cert_end", "prepare_certificate", "end", None, None),
+    # Nor had it the publicity stage (2026-12): the review led to the division meeting.
+    nodes = [n for n in nodes if not n["id"].startswith(("check_", "gw_check_"))
+             and n["id"] not in ("gw_publicity", "prepare_publicity", "wait_publicity", "review_opinions")]
+    flows = [f for f in flows if not f[0].startswith(("f_check_", "f_gw_check_", "f_publicity", "f_no_publicity"))]
+    flows += [("f2", "review", "division_meeting", None, None),
+              ("f_cert_end", "prepare_certificate", "end", None, None),
               ("f_refuse_end", "prepare_refusal", "end", None, None)]
     return generate.render(process_id, name, lanes, nodes, flows)
 
 
 def test_a_case_on_a_stored_version_without_the_check_step_keeps_the_earlier_rule(bureau, api_as):
     workflow.upload_definition(old_two_meetings_without_the_check(), actor=bureau["admin"], note="旧版本")
-    case = to_certificate_step(bureau, **for_items("construction_permit"))
+    # 建设工程规划许可 requires pre-approval publicity: on this version without the stage it is held beforehand.
+    case = file_case(bureau, **for_items("construction_permit"))
+    publicity_passed(case)
+    case = decide_at_bureau_meeting(bureau, case)
     assert case.process.definition.version == 2
     task = open_task(case)
     handler = api_as(bureau["handler1"])

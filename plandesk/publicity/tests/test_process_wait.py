@@ -77,7 +77,7 @@ def test_the_worker_moves_the_process_on_after_the_period(waiting_case, travel):
     assert case.status == CaseStatus.PAUSED and case.open_pause().reason == PauseReason.PUBLICITY
     travel(date(2026, 12, 16), hour=23)  # the last day: still waiting, still paused
     assert worker_pass() == {"end_publicity": 0, "release_case_processes": 0, "start_publicity": 0,
-                             "warn_office_of_risks": 0}
+                             "arrange_post_approval": 0, "warn_office_of_risks": 0}
     assert not case.tasks.filter(state=TaskState.OPEN).exists()
 
     travel(date(2026, 12, 17), hour=0)

@@ -15,7 +15,10 @@ LANE_ROW = 110  # height of one row inside a lane
 LANE_LABEL = 30
 COL = 160
 X0 = 80
-SIZES = {"start": (36, 36), "end": (36, 36), "task": (110, 70), "xor": (50, 50), "and": (50, 50)}
+SIZES = {"start": (36, 36), "end": (36, 36), "task": (110, 70), "xor": (50, 50), "and": (50, 50),
+         "signal_wait": (36, 36)}
+# The signal a step waiting for the end of the case's publicity period catches (sent by publicity's worker job).
+PUBLICITY_SIGNAL = "publicity_ended"
 
 REVIEW_FORM = {
     "type": "object",
@@ -49,6 +52,29 @@ def task(id, name, lane, col, row=0, days=None, **props):
 
 def node(id, kind, name, lane, col, row=0):
     return {"id": id, "kind": kind, "name": name, "lane": lane, "col": col, "row": row, "days": None, "props": {}}
+
+
+def publicity_stage(col, before, after, handler="handler", row=1):
+    """Pre-approval publicity (批前公示) for the cases whose items require it, between `before` and `after` (the
+    division meeting, or the decision in delegated items): the handler prepares and announces it (安排批前公示:
+    the step ends only once the publicity is scheduled, publicity/gate.py), the process waits for the period's end
+    (the case clock is paused over it), the handler reviews the opinions (审查公示意见). Other cases go straight on.
+    Takes columns col..col+3; the branch runs in the handler lane's second row."""
+    nodes = [
+        node("gw_publicity", "xor", "须批前公示？", handler, col),
+        task("prepare_publicity", "安排批前公示", handler, col + 1, row, 1),
+        node("wait_publicity", "signal_wait", "等待公示期满", handler, col + 2, row),
+        task("review_opinions", "审查公示意见", handler, col + 3, row, 1),
+    ]
+    flows = [
+        ("f_publicity_in", before, "gw_publicity", None, None),
+        ("f_publicity", "gw_publicity", "prepare_publicity", 'case.get("publicity_required", False)', "须公示"),
+        ("f_no_publicity", "gw_publicity", after, None, "无须公示"),
+        ("f_publicity_wait", "prepare_publicity", "wait_publicity", None, None),
+        ("f_publicity_ended", "wait_publicity", "review_opinions", None, None),
+        ("f_publicity_out", "review_opinions", after, None, None),
+    ]
+    return nodes, flows
 
 
 def check_tail(start_col, handler="handler", head="head", output="output"):
@@ -93,18 +119,20 @@ MEETINGS_LANES = [
 
 
 def two_meetings():
-    tail_nodes, tail_flows = decision_tail(5)
+    tail_nodes, tail_flows = decision_tail(9)
+    pub_nodes, pub_flows = publicity_stage(2, "review", "division_meeting")
     nodes = [
         node("start", "start", "窗口受理", "handler", 0),
         task("review", "承办审查", "handler", 1, 0, 5, form_schema=REVIEW_FORM),
-        task("division_meeting", "处务会", "head", 2, 0, 5, meeting="division"),
-        task("director_review", "局长审核", "director", 3, 0, 2, form_schema=DIRECTOR_FORM),
-        task("bureau_meeting", "局务会", "director", 4, 0, 5, meeting="bureau", final="true"),
+        *pub_nodes,
+        task("division_meeting", "处务会", "head", 6, 0, 5, meeting="division"),
+        task("director_review", "局长审核", "director", 7, 0, 2, form_schema=DIRECTOR_FORM),
+        task("bureau_meeting", "局务会", "director", 8, 0, 5, meeting="bureau", final="true"),
         *tail_nodes,
     ]
     flows = [
         ("f1", "start", "review", None, None),
-        ("f2", "review", "division_meeting", None, None),
+        *pub_flows,
         ("f3", "division_meeting", "director_review", None, None),
         ("f4", "director_review", "bureau_meeting", None, None),
         ("f5", "bureau_meeting", "gw_outcome", None, None),
@@ -121,7 +149,8 @@ def parallel_approval():
         ("director", "局长（局务会） [director]", 1),
         ("output", "出件窗口 [output]", 1),
     ]
-    tail_nodes, tail_flows = decision_tail(7)
+    tail_nodes, tail_flows = decision_tail(11)
+    pub_nodes, pub_flows = publicity_stage(4, "join", "division_meeting")
     nodes = [
         node("start", "start", "窗口受理", "handler", 0),
         node("split", "and", "并联分发", "handler", 1),
@@ -129,9 +158,10 @@ def parallel_approval():
         task("design_review", "设计方案审查", "partner", 2, 0, 5, form_schema=REVIEW_FORM,
              item="design_scheme_review"),
         node("join", "and", "并联汇合", "handler", 3),
-        task("division_meeting", "处务会", "head", 4, 0, 5, meeting="division"),
-        task("director_review", "局长审核", "director", 5, 0, 2, form_schema=DIRECTOR_FORM),
-        task("bureau_meeting", "局务会", "director", 6, 0, 5, meeting="bureau", final="true"),
+        *pub_nodes,
+        task("division_meeting", "处务会", "head", 8, 0, 5, meeting="division"),
+        task("director_review", "局长审核", "director", 9, 0, 2, form_schema=DIRECTOR_FORM),
+        task("bureau_meeting", "局务会", "director", 10, 0, 5, meeting="bureau", final="true"),
         *tail_nodes,
     ]
     flows = [
@@ -140,7 +170,7 @@ def parallel_approval():
         ("f3", "split", "design_review", None, None),
         ("f4", "site_review", "join", None, None),
         ("f5", "design_review", "join", None, None),
-        ("f6", "join", "division_meeting", None, None),
+        *pub_flows,
         ("f7", "division_meeting", "director_review", None, None),
         ("f8", "director_review", "bureau_meeting", None, None),
         ("f9", "bureau_meeting", "gw_outcome", None, None),
@@ -158,7 +188,8 @@ def co_review():
         ("director", "局长（局务会） [director]", 1),
         ("output", "出件窗口 [output]", 1),
     ]
-    tail_nodes, tail_flows = decision_tail(8)
+    tail_nodes, tail_flows = decision_tail(12)
+    pub_nodes, pub_flows = publicity_stage(5, "join", "division_meeting")
     nodes = [
         node("start", "start", "窗口受理", "handler", 0),
         task("review", "承办审查", "handler", 1, 0, 5, form_schema=REVIEW_FORM),
@@ -168,9 +199,10 @@ def co_review():
         task("co_review_survey", "测绘管理处会签", "survey", 3, 0, 3, on_timeout="consent",
              form_schema=CO_REVIEW_FORM),
         node("join", "and", "会签汇总", "handler", 4),
-        task("division_meeting", "处务会", "head", 5, 0, 5, meeting="division"),
-        task("director_review", "局长审核", "director", 6, 0, 2, form_schema=DIRECTOR_FORM),
-        task("bureau_meeting", "局务会", "director", 7, 0, 5, meeting="bureau", final="true"),
+        *pub_nodes,
+        task("division_meeting", "处务会", "head", 9, 0, 5, meeting="division"),
+        task("director_review", "局长审核", "director", 10, 0, 2, form_schema=DIRECTOR_FORM),
+        task("bureau_meeting", "局务会", "director", 11, 0, 5, meeting="bureau", final="true"),
         *tail_nodes,
     ]
     flows = [
@@ -180,7 +212,7 @@ def co_review():
         ("f4", "split", "co_review_survey", None, None),
         ("f5", "co_review_municipal", "join", None, None),
         ("f6", "co_review_survey", "join", None, None),
-        ("f7", "join", "division_meeting", None, None),
+        *pub_flows,
         ("f8", "division_meeting", "director_review", None, None),
         ("f9", "director_review", "bureau_meeting", None, None),
         ("f10", "bureau_meeting", "gw_outcome", None, None),
@@ -195,17 +227,19 @@ def delegated():
         ("head", "分局/镇负责人（审批、证件校核） [head]", 2),
         ("output", "出件窗口 [output]", 1),
     ]
-    tail_nodes, tail_flows = check_tail(4)
+    tail_nodes, tail_flows = check_tail(8)
+    pub_nodes, pub_flows = publicity_stage(2, "review", "head_decision")
     nodes = [
         node("start", "start", "窗口受理", "handler", 0),
         task("review", "承办审查", "handler", 1, 0, 5, form_schema=REVIEW_FORM),
-        task("head_decision", "负责人审批", "head", 2, 0, 3, final="true"),
-        node("gw_outcome", "xor", "审批结论", "head", 3),
+        *pub_nodes,
+        task("head_decision", "负责人审批", "head", 6, 0, 3, final="true"),
+        node("gw_outcome", "xor", "审批结论", "head", 7),
         *tail_nodes,
     ]
     flows = [
         ("f1", "start", "review", None, None),
-        ("f2", "review", "head_decision", None, None),
+        *pub_flows,
         ("f3", "head_decision", "gw_outcome", None, None),
         ("f_cert", "gw_outcome", "prepare_certificate", None, "准予"),
         ("f_refuse", "gw_outcome", "prepare_refusal", 'decision == "reject"', "不予"),
@@ -242,6 +276,8 @@ def render(process_id, name, lanes, nodes, flows) -> str:
            'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
            'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
            f'id="Definitions_{process_id}" targetNamespace="http://plandesk.example/bpmn">',
+           *([f'  <bpmn:signal id="Signal_{PUBLICITY_SIGNAL}" name="{PUBLICITY_SIGNAL}"/>']
+             if any(n["kind"] == "signal_wait" for n in nodes) else []),
            f'  <bpmn:collaboration id="Collaboration_{process_id}">',
            f'    <bpmn:participant id="Participant_{process_id}" name={quoteattr(name)} processRef="{process_id}"/>',
            '  </bpmn:collaboration>',
@@ -255,7 +291,7 @@ def render(process_id, name, lanes, nodes, flows) -> str:
         out.append("      </bpmn:lane>")
     out.append("    </bpmn:laneSet>")
     tags = {"start": "startEvent", "end": "endEvent", "task": "userTask", "xor": "exclusiveGateway",
-            "and": "parallelGateway"}
+            "and": "parallelGateway", "signal_wait": "intermediateCatchEvent"}
     for n in nodes:
         tag = tags[n["kind"]]
         attrs = f'id="{n["id"]}" name={quoteattr(n["name"])}'
@@ -283,6 +319,8 @@ def render(process_id, name, lanes, nodes, flows) -> str:
             out.append(f"      <bpmn:incoming>{fid}</bpmn:incoming>")
         for fid in outgoing[n["id"]]:
             out.append(f"      <bpmn:outgoing>{fid}</bpmn:outgoing>")
+        if n["kind"] == "signal_wait":  # after the flows, as the BPMN schema orders a catch event's parts
+            out.append(f'      <bpmn:signalEventDefinition signalRef="Signal_{PUBLICITY_SIGNAL}"/>')
         out.append(f"    </bpmn:{tag}>")
     for fid, src, tgt, cond, label in flows:
         attrs = f'id="{fid}" sourceRef="{src}" targetRef="{tgt}"'

@@ -10,6 +10,7 @@ from django import template
 
 from plandesk.cases import compliance
 from plandesk.gis.geometry import to_geojson
+from plandesk.workflow.overrides import count_overrides
 
 register = template.Library()
 
@@ -56,3 +57,10 @@ def case_compliance(context, case):
             "prefill": _is_handler_step(context.get("current")),
         })
     return data
+
+
+@register.simple_tag
+def compliance_override_count(first_day, last_day) -> int:
+    """`{% compliance_override_count period.start period.end %}`: approvals given over compliance findings in the
+    period (the reports' summary page)."""
+    return count_overrides(first_day, last_day)
