@@ -54,7 +54,7 @@ def test_a_material_due_before_issue_has_no_date(bureau):
     assert materials.light(row) == "yellow"  # issue will wait for it
 
 
-def test_the_receipt_the_query_and_the_phone_say_what_is_owed_and_by_when(api, filed):
+def test_the_receipt_the_query_and_the_phone_say_what_is_owed_and_by_when(api, client, filed):
     due = calendar.add_working_days(date(2026, 11, 27), 5)
     text = extract_text(pdf.receipt_pdf(filed.case, filed.password))
     assert "土地勘测定界图" in text and f"{due:%Y年%m月%d日}前补交" in text
@@ -62,6 +62,10 @@ def test_the_receipt_the_query_and_the_phone_say_what_is_owed_and_by_when(api, f
         body = api.post("/api/v1/public/query", {"case_number": filed.case.number, "password": filed.password},
                         REMOTE_ADDR="10.0.0.9").json()
     assert body["outstanding_materials"] == [{"name": "土地勘测定界图", "due": due.isoformat()}]
+    with time_machine.travel(NOW + timedelta(minutes=6), tick=False):
+        page = client.post("/window/query/", {"case_number": filed.case.number, "password": filed.password},
+                           REMOTE_ADDR="10.0.0.9").content.decode()
+    assert 'id="result-owed"' in page and "土地勘测定界图" in page and f"{due.isoformat()} 前补交" in page
     spoken = " ".join(p.text for p in progress_speech(public_view(filed.case)))
     assert "尚需补交的材料：土地勘测定界图" in spoken and f"{due.year}年{due.month}月{due.day}日前补交" in spoken
 
