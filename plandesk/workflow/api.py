@@ -13,6 +13,7 @@ from plandesk.cases import compliance
 from plandesk.cases.models import Case
 from plandesk.core.api_errors import ApiError, ErrorOut
 from plandesk.workflow import hooks, services
+from plandesk.workflow.api_clock import router as clock_router
 from plandesk.workflow.models import Task
 
 router = Router(tags=["办理 work"])
@@ -330,3 +331,7 @@ def rerun_compliance(request, case_number: str):
     except compliance.ComplianceError as exc:
         raise ApiError(409, "no_site", str(exc)) from exc
     return Status(201, compliance.as_api(check, request.auth))
+
+
+# The case clock's operations (pauses, extension, withdrawal): their own module, on this router.
+router.add_router("", clock_router)
