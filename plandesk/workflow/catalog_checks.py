@@ -32,7 +32,8 @@ def promise_fits(version) -> list[tuple[str, str]]:
     problems = []
     for process_id in process_ids:
         parsed = _parsed(process_id)
-        problem = parsed and promise.fit_problem(parsed, version.name, version.promised_days)
+        problem = parsed and promise.fit_problem(parsed, version.name, version.promised_days,
+                                                 bool(version.publicity_required))
         if problem:
             problems.append(("promised_days", problem))
     return problems

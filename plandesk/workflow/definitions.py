@@ -65,7 +65,8 @@ def promise_problems(parsed: engine.ParsedProcess) -> list[str]:
     else:
         versions = versions.filter(process_id=parsed.process_id)
     return [problem for version in versions.order_by("item__code")
-            if (problem := promise.fit_problem(parsed, version.name, version.promised_days))]
+            if (problem := promise.fit_problem(parsed, version.name, version.promised_days,
+                                               version.publicity_required))]
 
 
 def upload_definition(xml: str | bytes, *, actor=None, note: str = "", check_posts: bool = True) -> ProcessDefinition:

@@ -30,18 +30,20 @@ class Node:
     parent: int | None
 
 
-_paths: dict[int, tuple[object, tuple[Node, ...]]] = {}
+_paths: dict[tuple[int, bool], tuple[object, tuple[Node, ...]]] = {}
 
 
-def happy_path(parsed: engine.ParsedProcess) -> tuple[Node, ...]:
-    """The happy path's steps as a tree of 'started by': the process run in memory with every step approved.
+def happy_path(parsed: engine.ParsedProcess, publicity: bool = False) -> tuple[Node, ...]:
+    """The happy path's steps as a tree of 'started by': the process run in memory with every step approved
+    (`publicity`: for an item with pre-approval publicity, which the shipped processes' gateway reads).
 
     Ready steps end in the order their limits say (a join waits for its longest branch), so the chain to each
     step is the one that decides when it starts."""
-    hit = _paths.get(id(parsed))
+    hit = _paths.get((id(parsed), publicity))
     if hit is not None and hit[0] is parsed:
         return hit[1]
-    wf = engine.start(parsed, {"case": {"number": "0", "items": [], "promised_days": 0, "handling_office": None}})
+    wf = engine.start(parsed, {"case": {"number": "0", "items": [], "promised_days": 0, "handling_office": None,
+                                        "publicity_required": publicity}})
     nodes: list[Node] = []
     running: list[tuple[int, int, str, int]] = []  # (finish day, order, spiff id, node index)
     seen: set[str] = set()
@@ -75,7 +77,7 @@ def happy_path(parsed: engine.ParsedProcess) -> tuple[Node, ...]:
                                             f"{step_id}_opinion": "", f"{step_id}_form": {}})
         start_ready(index, at)
     path = tuple(nodes)
-    _paths[id(parsed)] = (parsed, path)
+    _paths[(id(parsed), publicity)] = (parsed, path)
     return path
 
 
@@ -115,18 +117,18 @@ def step_limits(parsed: engine.ParsedProcess) -> dict[str, int]:
     return {step.id: step.time_limit_days or 0 for step in parsed.steps.values()}
 
 
-_scaled: dict[tuple[int, int], tuple[object, dict[str, int]]] = {}
+_scaled: dict[tuple[int, int, bool], tuple[object, dict[str, int]]] = {}
 
 
-def scaled_limits(parsed: engine.ParsedProcess, promised_days: int) -> dict[str, int]:
+def scaled_limits(parsed: engine.ParsedProcess, promised_days: int, publicity: bool = False) -> dict[str, int]:
     """Each step's limit for a case promising `promised_days`: the file's limits when the happy path fits, else
     scaled to the promise (at least 1 per step), shortening the longest steps of the chain until it fits."""
-    key = (id(parsed), promised_days)
+    key = (id(parsed), promised_days, publicity)
     hit = _scaled.get(key)
     if hit is not None and hit[0] is parsed:
         return hit[1]
     limits = step_limits(parsed)
-    path = happy_path(parsed)
+    path = happy_path(parsed, publicity)
     total = chain_days(path, limits)
     if promised_days > 0 and total > promised_days:
         limits = {step: max(1, days * promised_days // total) if days else 0 for step, days in limits.items()}
@@ -141,10 +143,10 @@ def scaled_limits(parsed: engine.ParsedProcess, promised_days: int) -> dict[str,
     return limits
 
 
-def fit_problem(parsed: engine.ParsedProcess, name: str, promised_days: int) -> str | None:
+def fit_problem(parsed: engine.ParsedProcess, name: str, promised_days: int, publicity: bool = False) -> str | None:
     """Why an item promising `promised_days` cannot run on this process (Chinese), or None."""
-    limits = scaled_limits(parsed, promised_days)
-    need = chain_days(happy_path(parsed), limits)
+    limits = scaled_limits(parsed, promised_days, publicity)
+    need = chain_days(happy_path(parsed, publicity), limits)
     if promised_days and need > promised_days:
         return (f"事项“{name}”承诺 {promised_days} 个工作日，流程“{parsed.name}”的正常办理路径有 {need} 个依次办理的"
                 f"环节（每个环节至少一个工作日），无法在承诺时限内办结：请延长承诺时限或改用环节更少的流程")

@@ -36,10 +36,12 @@ def test_every_shipped_item_fits_its_shipped_process(item):
     processes = [item.process_id] + ([PARALLEL_PROCESS] if item.parallel_group else [])
     for process_id in processes:
         parsed = shipped(process_id)
-        path = promise.happy_path(parsed)
+        publicity = bool(item.publicity_required)
+        path = promise.happy_path(parsed, publicity)
         assert path, process_id
-        assert promise.fit_problem(parsed, item.name, item.promised_days) is None
-        assert promise.chain_days(path, promise.scaled_limits(parsed, item.promised_days)) <= item.promised_days
+        assert promise.fit_problem(parsed, item.name, item.promised_days, publicity) is None
+        limits = promise.scaled_limits(parsed, item.promised_days, publicity)
+        assert promise.chain_days(path, limits) <= item.promised_days
 
 
 def test_the_happy_path_of_two_meetings_is_the_six_steps_of_twenty_days():
