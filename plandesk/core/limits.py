@@ -54,6 +54,16 @@ class Policy:
                 row = Quota.objects.get(key=key, window_start=start).pk
         return Quota.objects.filter(pk=row, count__lt=self.allowance()).update(count=F("count") + 1) == 1
 
+    def give_back(self, subject: str | None) -> None:
+        """Return one unit taken in the current window: for an allowance of failures, a unit is taken before the
+        attempt (so simultaneous attempts cannot all pass a check made before any of them counted) and given back
+        when the attempt succeeds. At a window's turn the unit goes back to the new window, if it has one."""
+        if not subject:
+            return
+        key = f"{self.name}:{subject}"[:160]
+        start = self._window_start(timezone.now())
+        Quota.objects.filter(key=key, window_start=start, count__gt=0).update(count=F("count") - 1)
+
     def used(self, subject: str) -> int:
         """How much of the current window the subject has used."""
         key = f"{self.name}:{subject}"[:160]

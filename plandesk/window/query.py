@@ -1,8 +1,11 @@
 """The public progress query: case number + query password → where the case stands, for the applicant.
 
 An unknown case and a wrong password answer alike. Failures are rows (`QueryFailure`): five for one case within an
-hour lock that case's queries, the right password included; one client address may fail at most a hundred times
-an hour. The answer carries no staff names and no opinions.
+hour lock that case's queries, the right password included. One client address may fail at most a hundred times an
+hour, on every path together (the web form, the API, the portal rating, the phone line: all come here): the
+`QUERY_FAILURES` policy (core.limits) takes a unit *before* the password is checked and gives it back when the
+password holds, so simultaneous wrong guesses cannot all pass a count made before any of them was written (issue 27).
+The answer carries no staff names and no opinions.
 
 This is the bureau's busiest public endpoint (portal, phone line, mobile apps), so it is two SQL statements written
 out rather than built by the ORM on every call (bench/query.py): the failure counts with the case and its items,
@@ -24,6 +27,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from plandesk.cases.models import Case, CaseStatus, query_password_digest
 from plandesk.catalog.models import Item, ItemVersion
 from plandesk.core import sql as core_sql
+from plandesk.core.limits import Policy
 from plandesk.core.refusals import Refusal
 from plandesk.window.materials import outstanding_for_public
 from plandesk.window.models import DeferredMaterial, QueryFailure
@@ -49,6 +53,10 @@ def _limits():
             getattr(settings, "PLANDESK_QUERY_ADDRESS_FAILURES", ADDRESS_FAILURE_LIMIT))
 
 
+# Failed queries per client address and hour, whatever the path (one allowance: see the module's docstring).
+QUERY_FAILURES = Policy("window.query.address_failures", limit=lambda: _limits()[1], window=WINDOW)
+
+
 @lru_cache(maxsize=1)
 def _statements() -> tuple[str, str]:
     # Only table and column names from the models are interpolated; every value is a parameter.
@@ -57,7 +65,7 @@ def _statements() -> tuple[str, str]:
     through = Case.item_versions.through._meta
     case_sql = (
         f"SELECT (SELECT COUNT(*) FROM {failures} WHERE case_number = %s AND at >= %s),"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {failures} WHERE address = %s AND at >= %s),"
+        " 0,"  # was the address's failures, counted then inserted: QUERY_FAILURES holds that limit now
         " c.id, c.number, c.query_password_hash, c.status, c.project_name, c.received_at, c.expected_pickup_date,"
         " i.code, v.name,"
         f" (SELECT COUNT(*) FROM {qn(DeferredMaterial._meta.db_table)} d"
@@ -99,16 +107,17 @@ def public_query(case_number, password, *, address: str | None, channel: str = "
     address = (address or "")[:64]
     now = timezone.now()
     since = connection.ops.adapt_datetimefield_value(now - WINDOW)
-    case_limit, address_limit = _limits()
+    case_limit, _address_limit = _limits()
     case_sql, _task_sql = _statements()
-    with core_sql.cursor() as cursor:
-        cursor.execute(case_sql, [number, since, address, since, number if number.isdigit() else ""])
-        rows = cursor.fetchall()
-    by_case, by_address = rows[0][0], rows[0][1]
-    if address and by_address >= address_limit:
+    if not QUERY_FAILURES.take(address):  # a unit of the address's failures, given back below if the password holds
         log.warning("public query refused: address %s over its failure limit", address)
         raise QueryRefused(429, "too_many_failures", "查询失败次数过多，请一小时后再试")
+    with core_sql.cursor() as cursor:
+        cursor.execute(case_sql, [number, since, number if number.isdigit() else ""])
+        rows = cursor.fetchall()
+    by_case = rows[0][0]
     if by_case >= case_limit:
+        QUERY_FAILURES.give_back(address)  # refused unchecked: no password was tried
         log.warning("public query refused: case %s locked after repeated failures (from %s)", number, address)
         raise QueryRefused(429, "locked", "该案件查询失败次数过多，已暂停查询一小时；如有疑问请致电查询电话")
     found = rows[0][2] is not None
@@ -118,6 +127,7 @@ def public_query(case_number, password, *, address: str | None, channel: str = "
         QueryFailure.objects.create(case_number=number, address=address, at=now, channel=channel)
         log.warning("public query failed: case %s from %s (%s)", number, address or "-", channel)
         raise QueryRefused(404, "not_found", NOT_FOUND)
+    QUERY_FAILURES.give_back(address)
     return _view(rows)
 
 
@@ -156,5 +166,5 @@ def public_view(case: Case) -> dict:
     case_sql, _task_sql = _statements()
     since = connection.ops.adapt_datetimefield_value(timezone.now())
     with core_sql.cursor() as cursor:
-        cursor.execute(case_sql, ["", since, "", since, case.number])
+        cursor.execute(case_sql, ["", since, case.number])
         return _view(cursor.fetchall())
