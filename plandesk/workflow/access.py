@@ -15,6 +15,12 @@ ACCESS = {
     "workflow:complete": Rule(signed_in=True, objects=OWN_TASK),
     "workflow:transfer": Rule(signed_in=True, objects=OWN_TASK),
     "workflow:supplement": Rule(signed_in=True, objects=OWN_TASK),
+    "workflow:clock_pause": Rule(signed_in=True, objects=OWN_TASK),
+    "workflow:clock_resume": Rule(signed_in=True, objects=OWN_TASK),
+    "workflow:extension_request": Rule(signed_in=True, objects=OWN_TASK),
+    "workflow:extension_decision": roles("division_head", "director",
+                                         objects="the head of the case's handling office, or the director (setting)"),
+    "workflow:extension_letter": roles(*CASE_READERS, objects=OWN_DIVISION),
     "workflow:compliance_run": roles(*CASE_READERS, objects=OWN_DIVISION),
     "workflow:compliance_pdf": roles(*CASE_READERS, objects=OWN_DIVISION),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plandesk.workflow import map_overlays, views
+from plandesk.workflow import clock_views, map_overlays, views
 
 URL_PREFIX = "work/"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("tasks/<int:task_id>/complete/", views.complete, name="complete"),
     path("tasks/<int:task_id>/transfer/", views.transfer, name="transfer"),
     path("tasks/<int:task_id>/supplement/", views.supplement, name="supplement"),
+    path("tasks/<int:task_id>/pause/", clock_views.pause, name="clock_pause"),
+    path("tasks/<int:task_id>/resume/", clock_views.resume, name="clock_resume"),
+    path("tasks/<int:task_id>/extension/", clock_views.request_extension, name="extension_request"),
+    path("cases/<str:number>/extension/", clock_views.decide_extension, name="extension_decision"),
+    path("cases/<str:number>/extension.pdf", clock_views.extension_letter, name="extension_letter"),
 ]
