@@ -32,7 +32,7 @@ from plandesk.publicity.models import (
     Status,
 )
 from plandesk.workdays.calendar import end_of_office_hours
-from plandesk.workflow.models import InstanceStatus
+from plandesk.workflow.models import InstanceStatus, TaskState
 from plandesk.workflow.services import Conflict, catch_signal, pause_case, resume_case
 
 log = logging.getLogger(__name__)
@@ -244,6 +244,22 @@ def release_process_waits(limit: int = 200) -> int:
             record("publicity.process_released", publicity, after={"case": publicity.case.number},
                    summary=f"案卷 {publicity.case.number} 公示期满，流程继续")
             released += 1
+    # A case sent back across the wait (审查公示意见 returned to 安排批前公示) waits again for a period that has
+    # already ended: told again. Only cases with no open step are tried (a waiting process has none).
+    again = (Publicity.objects.filter(status=Status.ENDED, kind=Kind.PRE_APPROVAL, process_released_at__isnull=False,
+                                      case__status=CaseStatus.IN_PROGRESS, case__process__status=InstanceStatus.RUNNING,
+                                      case__process__definition__bpmn_xml__contains=PERIOD_ENDED_SIGNAL)
+             .exclude(case__tasks__state=TaskState.OPEN).select_related("case").order_by("case_id", "-ended_at"))
+    seen = set()
+    for publicity in again[:limit]:
+        if publicity.case_id in seen:
+            continue
+        seen.add(publicity.case_id)
+        with transaction.atomic():
+            if catch_signal(publicity.case, PERIOD_ENDED_SIGNAL, label=f"公示期满：{publicity.title}"[:300]):
+                record("publicity.process_released", publicity, after={"case": publicity.case.number, "again": True},
+                       summary=f"案卷 {publicity.case.number} 公示已期满，流程继续")
+                released += 1
     return released
 
 

@@ -129,3 +129,33 @@ def test_a_case_without_publicity_goes_straight_on(bureau, engine_mode, process_
     assert steps == before + after
     case.refresh_from_db()
     assert case.status == CaseStatus.READY_FOR_PICKUP
+
+
+def test_a_case_sent_back_across_the_wait_moves_on_again(bureau, travel,  # noqa: F811
+                                                         django_capture_on_commit_callbacks):
+    """审查公示意见 returned to 安排批前公示: done again, the process waits for a period that has already ended and the
+    worker's next pass moves it on."""
+    ItemVersion.objects.filter(item__code="permit").update(publicity_required=True)
+    workflow.ensure_default_processes()
+    travel(date(2026, 11, 30))
+    case = bureau.new_case("permit")
+    run(case, "live", django_capture_on_commit_callbacks, 1)
+    publicity = make_publicity(case=case, starts_on=date(2026, 12, 7), ends_on=date(2026, 12, 16))
+    publicity.record_notice(outlet="城市日报", notice_on=date(2026, 12, 1), text="公告")
+    publicity.schedule(today=date(2026, 11, 30))
+    run(case, "live", django_capture_on_commit_callbacks, 1)
+    travel(date(2026, 12, 7))
+    jobs.start_publicity()
+    travel(date(2026, 12, 17))
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.end_publicity()
+        assert jobs.release_case_processes() == 1
+    opinions = case.tasks.get(state=TaskState.OPEN)
+    workflow.complete_task(opinions.pk, bureau["handler1"], decision="return", opinion="公示材料须补充说明")
+    assert case.tasks.get(state=TaskState.OPEN).step_id == PREPARE_STEP
+    assert run(case, "live", django_capture_on_commit_callbacks, 1) == [PREPARE_STEP]
+    assert not case.tasks.filter(state=TaskState.OPEN).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.release_case_processes() == 1
+    assert case.tasks.get(state=TaskState.OPEN).step_id == "review_opinions"
+    assert jobs.release_case_processes() == 0
