@@ -12,6 +12,7 @@ ACCESS = {
     "window:case": roles(*WINDOW),
     "window:reprint": roles("intake_clerk"),
     "window:refuse": roles("intake_clerk"),
+    "window:withdraw": roles("intake_clerk"),
     "window:refuse_application": roles("intake_clerk"),
     "window:refusal": roles(*WINDOW),
     "window:refusal_notice_pdf": roles(*WINDOW),

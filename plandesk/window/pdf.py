@@ -11,6 +11,7 @@ from plandesk.cases.models import Case
 from plandesk.core import pdf
 from plandesk.window.intake import MaterialState
 from plandesk.window.models import DeferredMaterial, RefusalNotice, SupplementNotice
+from plandesk.workflow.clock import supplement_lapse
 
 QUERY_PHONE_DEFAULT = "12345"
 
@@ -76,7 +77,8 @@ def receipt_pdf(case: Case, password: str) -> bytes:
             ("项目地址", case.project_address),
             ("承办单位", case.handling_office.name),
             ("受理时间", _local(case.received_at)),
-            ("承诺时限", f"{case.promised_days} 个工作日"),
+            ("承诺时限", f"{case.promised_days} 个工作日"
+                         + (f"，批准延期 {case.extension_days} 个工作日" if case.extension_days else "")),
             ("预取件日期", f"{_date(case.expected_pickup_date)}（{case.expected_pickup_date or '—'}）"),
         ]),
         pdf.para("已收材料", "heading"),
@@ -150,12 +152,16 @@ def supplement_pdf(notice: SupplementNotice) -> bytes:
             ("申请人", _applicant(case)),
             ("项目名称", case.project_name),
             ("告知时间", _local(notice.issued_at)),
+            ("补正期限", _date(notice.pause.ends_on) if notice.pause.ends_on else "—"),
         ]),
         pdf.para("须补正的材料和事项", "heading"),
         pdf.para(lines or "—"),
         pdf.spacer(2),
         pdf.para("以上为须补正的全部内容。请备齐后到接件窗口一次提交；补正期间办理时限暂停计时，"
-                 "补正材料收齐之日起恢复计时。"),
+                 "补正材料收齐之日起恢复计时。"
+                 + (f"请于 {_date(notice.pause.ends_on)} 前补正；逾期未补正的，"
+                    f"{'视为撤回申请' if supplement_lapse() == 'withdrawn' else '不予受理'}。"
+                    if notice.pause.ends_on else "")),
         pdf.spacer(6),
         pdf.para(f"{settings.PLANDESK_BUREAU_NAME}\n{_date(timezone.localdate(notice.issued_at))}", "right"),
     ]

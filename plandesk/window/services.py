@@ -298,8 +298,9 @@ def on_pause_created(pause) -> SupplementNotice | None:
     if case.applicant_phone:
         notify(kind="case_supplement", channel="sms", address=case.applicant_phone, obj=case,
                subject=f"{settings.PLANDESK_BUREAU_NAME}补正通知",
-               body=f"您的案件 {case.number} 需补正材料，办理时限暂停计时。请持一次性告知书所列材料到接件窗口补正："
-                    + "；".join(notice.missing_lines)[:200],
+               body=f"您的案件 {case.number} 需补正材料，办理时限暂停计时。"
+                    + (f"请于 {pause.ends_on:%Y年%m月%d日} 前" if pause.ends_on else "请")
+                    + "持一次性告知书所列材料到接件窗口补正：" + "；".join(notice.missing_lines)[:200],
                dedupe_key=f"window.supplement.{notice.pk}")
     return notice
 

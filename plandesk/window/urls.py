@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/reprint/", views.reprint, name="reprint"),
     path("cases/<str:number>/refuse/", views.refuse, name="refuse"),
+    path("cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("cases/<str:number>/refusal.pdf", views.refusal_pdf, name="refusal_pdf"),
     path("cases/<str:number>/pickup/", views.pickup, name="pickup"),
     path("cases/<str:number>/supplements/<int:pk>.pdf", views.supplement_pdf, name="supplement_pdf"),

@@ -27,6 +27,7 @@ from plandesk.window.forms import read_form, schema_inputs
 from plandesk.window.intake import MaterialState, checklist
 from plandesk.window.models import MaterialFile, RefusalNotice, SupplementNotice
 from plandesk.window.query import QueryRefused, public_query
+from plandesk.workflow import clock as workflow_clock
 
 
 def _clerk(check):
@@ -342,6 +343,20 @@ def refuse(request, number: str):
         show(request, exc)
     else:
         messages.success(request, "已作不予受理处理，请打印不予受理通知书交申请人")
+    return redirect("window:case", case.number)
+
+
+@intake_only
+@require_POST
+def withdraw(request, number: str):
+    """The applicant withdraws at the window (撤回申请): the case ends, its open steps close, their holders are told."""
+    case = _window_case(number)
+    try:
+        workflow_clock.withdraw_case(case, actor=request.user, reason=request.POST.get("reason", ""))
+    except Refusal as exc:
+        show(request, exc)
+    else:
+        messages.success(request, "已办理撤回，案卷办结，在办环节已关闭并通知经办人")
     return redirect("window:case", case.number)
 
 
