@@ -318,6 +318,13 @@ PLANDESK_COURT = env("PLANDESK_COURT", "有管辖权的人民法院")
 # applicant is reminded by SMS so many working days before an owed material falls due.
 PLANDESK_COMMITMENT_CHECK_DAYS = envint("PLANDESK_COMMITMENT_CHECK_DAYS", 20)
 PLANDESK_MATERIAL_REMINDER_DAYS = envint("PLANDESK_MATERIAL_REMINDER_DAYS", 2)
+# The case clock (workflow/clock.py): working days to supplement after a 补正 notice, and how a case ends when they pass
+# without the supplement ("withdrawn" or "not_accepted"); an extension's most working days and who approves it
+# ("head" of the handling office or "director").
+PLANDESK_SUPPLEMENT_DAYS = envint("PLANDESK_SUPPLEMENT_DAYS", 10)
+PLANDESK_SUPPLEMENT_LAPSE = env("PLANDESK_SUPPLEMENT_LAPSE", "withdrawn")
+PLANDESK_EXTENSION_MAX_DAYS = envint("PLANDESK_EXTENSION_MAX_DAYS", 10)
+PLANDESK_EXTENSION_APPROVER = env("PLANDESK_EXTENSION_APPROVER", "head")
 
 # Notices: SMS through a pluggable gateway class (default: a file of JSON lines), e-mail through Django's backends.
 PLANDESK_SMS_BACKEND = env("PLANDESK_SMS_BACKEND", "plandesk.notifications.backends.FileSmsBackend")
