@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from plandesk.accounts.models import User
 from plandesk.cases.models import Case
+from plandesk.core import pdf
 from plandesk.publicity import services
 from plandesk.publicity.models import Kind, OpinionGroup, OpinionStatus, Publicity, Status, Subject
 from plandesk.publicity.services import submit_opinion
@@ -25,6 +27,13 @@ def _site(west: float, south: float, width: float = 0.003, height: float = 0.002
     geom = MultiPolygon(Polygon(ring), srid=4326)
     geom.transform(settings.PLANDESK_SRID)
     return geom
+
+
+def _scheme_pdf(project: str) -> SimpleUploadedFile:
+    data = pdf.render([pdf.para(f"{project}：总平面图及设计说明（演示）", "title"),
+                       pdf.para("用地面积 4.2 公顷，总建筑面积 5.6 万平方米，建筑限高 24 米，绿地率 35%。")],
+                      title=f"{project} 设计方案")
+    return SimpleUploadedFile("scheme.pdf", data, content_type="application/pdf")
 
 
 def _user(username: str):
@@ -111,8 +120,12 @@ def load(out) -> None:
 
     case = Case.objects.filter(idempotency_key="demo-case-3").first()
     if case is not None:
-        _publicity("市第三中学新校区建设工程设计方案批前公示", starts_in=6, days=10, subject=Subject.PROJECT_SCHEME,
-                   subject_name=case.project_name, kind=Kind.PRE_APPROVAL, case=case, site=case.site)
+        school, created = _publicity("市第三中学新校区建设工程设计方案批前公示", starts_in=6, days=10,
+                                     subject=Subject.PROJECT_SCHEME, subject_name=case.project_name,
+                                     kind=Kind.PRE_APPROVAL, case=case, site=case.site)
+        if created:
+            # Prepared in full (venues, period, notice, a document): the handlers' 安排批前公示 step can end.
+            services.add_document(school, title="总平面图及设计说明", upload=_scheme_pdf(case.project_name))
     pending = sum(p.opinions.filter(status=OpinionStatus.PENDING).count() for p in (scheme, plan))
     out.write(f"    publicity: {Publicity.objects.count()} (running {Publicity.objects.current().count()}), "
               f"opinions waiting for moderation {pending}")

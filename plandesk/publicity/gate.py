@@ -9,10 +9,9 @@ delegated items), and the certificate steps with their check (the check's approv
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from plandesk.catalog.models import ItemVersion
 from plandesk.core.refusals import Conflict
+from plandesk.publicity import rules
 from plandesk.publicity.models import Kind, Publicity, Status
 from plandesk.workflow.models import Decision
 from plandesk.workflow.services import parsed_definition
@@ -77,15 +76,22 @@ def check_decision(task, decision: str, override_reason: str = "") -> None:
 
 
 def check_prepared(task) -> None:
-    """Workflow hook (COMPLETION_CHECKS): the publicity step ends once the publicity is announced: scheduled with
-    its venues, period and a media notice on time (the model's rules checked them when it was scheduled)."""
+    """Workflow hook (COMPLETION_CHECKS): the publicity step ends once the publicity is prepared and announced:
+    scheduled (its venues and a period not shorter than the minimum: the model's rules), with at least one document
+    on show and the media notice recorded on time (notice days before the start)."""
     if task.step_id != PREPARE_STEP:
         return
-    announced = Publicity.objects.filter(case_id=task.case_id, kind=Kind.PRE_APPROVAL).filter(
-        Q(status__in=(Status.SCHEDULED, Status.RUNNING, Status.ENDED)))
-    if not announced.exists():
+    current = pre_approval(task.case_id)
+    if current is None:
         raise PublicityRequired("请先在公示管理中为本案安排批前公示（公示地点、公示材料、公示期限与媒体公告），"
                                 "再办结本环节")
+    missing = []
+    if not current.documents.exists():
+        missing.append("公示材料（图纸或说明）")
+    if not current.notice_on_time:
+        missing.append(f"按时的媒体公告（{rules.notice_rule_text()}）")
+    if missing:
+        raise PublicityRequired(f"批前公示“{current.title}”尚缺：{'、'.join(missing)}，请补齐后再办结本环节")
 
 
 def case_fields(case) -> dict:

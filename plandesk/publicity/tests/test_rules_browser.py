@@ -16,7 +16,8 @@ from plandesk.conftest import PASSWORD
 from plandesk.meetings import services as meetings
 from plandesk.meetings.models import AgendaItem
 from plandesk.publicity import jobs
-from plandesk.publicity.tests.conftest import make_publicity
+from plandesk.publicity import services as publicity_services
+from plandesk.publicity.tests.conftest import make_publicity, real_pdf, upload
 from plandesk.testing.driving import REVIEW_FORM, open_task
 from plandesk.testing.fixtures import at
 from plandesk.testing.small import bureau  # noqa: F401 (fixture)
@@ -79,6 +80,7 @@ def test_a_case_goes_through_its_publicity_to_its_certificate(bureau, live_serve
                                ends_on=date(2026, 12, 16))
     publicity.record_notice(outlet="城市日报", notice_on=date(2026, 12, 1), text="公告")
     publicity.schedule(today=date(2026, 11, 30))
+    publicity_services.add_document(publicity, title="总平面图", upload=upload("plan.pdf", real_pdf()))
     submit_step(page, url, case, "prepare_publicity")
     page.screenshot(path="/tmp/rp-worklist-waiting.png")
     assert not case.tasks.filter(state="open").exists()

@@ -15,7 +15,7 @@ from plandesk.publicity import jobs
 from plandesk.publicity import services as publicity_services
 from plandesk.publicity.gate import PREPARE_STEP
 from plandesk.publicity.models import Publicity
-from plandesk.publicity.tests.conftest import make_publicity
+from plandesk.publicity.tests.conftest import make_publicity, real_pdf, upload
 from plandesk.testing.small import bureau  # noqa: F401 (fixture)
 from plandesk.workflow import runtime
 from plandesk.workflow import services as workflow
@@ -100,6 +100,11 @@ def test_a_case_requiring_publicity_waits_for_its_end_before_the_meeting(bureau,
     publicity = make_publicity(case=case, starts_on=date(2026, 12, 7), ends_on=date(2026, 12, 16))
     publicity.record_notice(outlet="城市日报", notice_on=date(2026, 12, 1), text="公告")
     publicity.schedule(today=date(2026, 11, 30))
+    # Scheduled, but nothing on show yet: still refused, saying what is missing.
+    with pytest.raises(Refusal) as refused:
+        workflow.complete_task(prepare.pk, prepare.post.members.first(), decision="approve", opinion="")
+    assert "公示材料" in refused.value.message
+    publicity_services.add_document(publicity, title="总平面图", upload=upload("plan.pdf", real_pdf()))
     assert step(case, engine_mode, django_capture_on_commit_callbacks) == PREPARE_STEP
     assert not case.tasks.filter(state=TaskState.OPEN).exists()  # waiting for the period's end
 
@@ -143,6 +148,7 @@ def test_a_case_sent_back_across_the_wait_moves_on_again(bureau, travel,  # noqa
     publicity = make_publicity(case=case, starts_on=date(2026, 12, 7), ends_on=date(2026, 12, 16))
     publicity.record_notice(outlet="城市日报", notice_on=date(2026, 12, 1), text="公告")
     publicity.schedule(today=date(2026, 11, 30))
+    publicity_services.add_document(publicity, title="总平面图", upload=upload("plan.pdf", real_pdf()))
     run(case, "live", django_capture_on_commit_callbacks, 1)
     travel(date(2026, 12, 7))
     jobs.start_publicity()
