@@ -166,3 +166,16 @@ def test_a_meeting_decision_racing_the_end_of_the_period_is_consistent(bureau, t
     assert item.decision == "approve"
     assert item.decided_at >= publicity.ended_at
     assert open_task(case).step_id == "director_review"
+
+
+def test_the_publicity_step_links_to_the_desk_with_the_case_filled_in(bureau, client):  # noqa: F811
+    ItemVersion.objects.filter(item__code="permit").update(publicity_required=True)
+    case = bureau.new_case("permit")
+    workflow.complete_task(open_task(case, "review").pk, bureau["handler1"], decision="approve", opinion="符合",
+                           form=REVIEW_FORM)
+    assert open_task(case).step_id == "prepare_publicity"
+    client.force_login(bureau["handler1"])
+    page = client.get(f"/work/cases/{case.number}/").content.decode()
+    assert f'href="/publicity/staff/new/?case={case.number}"' in page
+    desk = client.get(f"/publicity/staff/new/?case={case.number}").content.decode()
+    assert f'value="{case.number}"' in desk
