@@ -14,7 +14,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from plandesk.audit.services import record
@@ -78,10 +78,13 @@ def owed_on_open_cases(limit: int = 500) -> list[DeferredMaterial]:
 
 
 def counts_by_light(today: date | None = None) -> dict[str, int]:
-    counts = {"red": 0, "yellow": 0, "green": 0}
-    for row in owed_on_open_cases(limit=10_000):
-        counts[light(row, today)] += 1
-    return counts
+    """How many owed materials show each light, counted in the database (the home panel asks on every visit)."""
+    today = today or timezone.localdate()
+    owed_rows = DeferredMaterial.objects.filter(supplied_at__isnull=True, case__status__in=OPEN_STATUSES)
+    red = Q(before_issue=False, due_on__lt=today)
+    yellow = Q(before_issue=True) | Q(before_issue=False, due_on__gte=today, due_on__lte=reminder_horizon(today))
+    counts = owed_rows.aggregate(red=Count("pk", filter=red), yellow=Count("pk", filter=yellow), all=Count("pk"))
+    return {"red": counts["red"], "yellow": counts["yellow"], "green": counts["all"] - counts["red"] - counts["yellow"]}
 
 
 def outstanding_for_public(case_id: int) -> list[dict]:
@@ -109,9 +112,14 @@ def light(row: DeferredMaterial, today: date | None = None) -> str:
     today = today or timezone.localdate()
     if today > row.due_on:
         return "red"
-    if calendar.working_days_between(today, row.due_on) <= reminder_days():
+    if row.due_on <= reminder_horizon(today):
         return "yellow"
     return "green"
+
+
+def reminder_horizon(today: date) -> date:
+    """The last due date that is within the reminder lead of `today` (the light and the reminder agree)."""
+    return calendar.add_working_days(today, reminder_days())
 
 
 # --- the rule at issue -----------------------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ def remind_due(today: date | None = None) -> int:
     (or already late), one due before issue once the case reaches its certificate step. The outbox's dedupe key
     keeps a second reminder out even when two workers race; `reminded_at` keeps the next rounds cheap."""
     today = today or timezone.localdate()
-    horizon = calendar.add_working_days(today, reminder_days())
+    horizon = reminder_horizon(today)
     at_issue = Task.objects.filter(state=TaskState.OPEN,
                                    step_id__in=("prepare_certificate", "check_certificate")).values("case_id")
     rows = (DeferredMaterial.objects.filter(supplied_at__isnull=True, reminded_at__isnull=True,

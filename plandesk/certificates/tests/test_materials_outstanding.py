@@ -100,6 +100,39 @@ def test_returning_the_check_is_not_refused_and_every_issuing_path_is(before_iss
     assert draft.status == Status.CHECKED and draft.number is None
 
 
+def test_a_case_on_an_older_process_without_the_check_step_is_refused_at_its_certificate_step(before_issue, api_as):
+    from plandesk.certificates import services
+    from plandesk.certificates.tests.test_issue import old_two_meetings_without_the_check
+
+    b = before_issue
+    workflow.upload_definition(old_two_meetings_without_the_check(), actor=b["admin"], note="旧版本")
+    case = to_certificate_step(b)
+    task = open_task(case)
+    assert task.step_id == "prepare_certificate" and case.process.definition.version == 2
+    [draft] = services.prepare(case, b["handler1"])
+    services.check(draft, b["head1"], note="核对无误")
+    handler = api_as(b["handler1"])
+    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve", "version": task.version})
+    assert response.status_code == 409 and response.json()["error"] == "materials_outstanding"
+    assert response.json()["materials"] == [OWED]
+    window.supply_material(case, OWED, actor=b["intake"], uploads=[_scan()])
+    response = handler.post(f"/api/v1/tasks/{task.pk}/complete", json={"decision": "approve", "version": task.version})
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Status.ISSUED
+
+
+def test_the_applicant_is_reminded_once_when_the_case_reaches_its_certificate_step(before_issue):
+    from plandesk.notifications.models import Notification
+    from plandesk.window.materials import remind_due
+
+    b = before_issue
+    case = to_certificate_step(b)
+    assert remind_due() == 1 and remind_due() == 0
+    [sms] = Notification.objects.filter(kind="material_due")
+    assert "土地勘测定界图" in sms.body and "发证前" in sms.body and case.number in sms.body
+
+
 def test_the_pages_say_it_in_chinese(before_issue, client):
     b = before_issue
     case, _check = _to_check_step(b)

@@ -118,6 +118,10 @@ def test_the_applicant_is_reminded_once_before_the_material_falls_due(filed, bur
     assert materials.remind_due(lead) == 0 and Notification.objects.filter(kind="material_due").count() == 1
 
     assert materials.light(row, row.due_on + timedelta(days=1)) == "red"
+    # The office's panel counts in the database what the rows' lights say.
+    for day in (early, lead, row.due_on + timedelta(days=1)):
+        counts = materials.counts_by_light(day)
+        assert counts[materials.light(row, day)] == 1 and sum(counts.values()) == 1
 
 
 def test_the_office_sees_owed_materials_with_their_lights(filed, bureau, client):
