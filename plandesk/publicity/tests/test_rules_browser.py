@@ -93,6 +93,11 @@ def test_a_case_goes_through_its_publicity_to_its_certificate(bureau, live_serve
     sign_in(page, f"{url}/work/cases/{case.number}/", "handler1")  # the session ran out over the period
     page.wait_for_url(f"**/work/cases/{case.number}/")
     assert "公示期满：滨江花园建设工程规划许可批前公示" in page.content()  # the case history
+    # The diagram draws the new stage: the wait passed, the opinions' review current.
+    page.wait_for_selector("#diagram[data-rendered], #diagram[data-error]", state="attached")
+    assert page.locator("#diagram[data-error]").count() == 0
+    assert page.locator('#diagram [data-element-id="prepare_publicity"].done').count() == 1
+    assert page.locator('#diagram [data-element-id="review_opinions"].current').count() == 1
     page.screenshot(path="/tmp/rp-case-after-publicity.png", full_page=True)
     submit_step(page, url, case, "review_opinions")
 
