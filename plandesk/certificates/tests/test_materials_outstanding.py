@@ -139,6 +139,7 @@ def test_the_pages_say_it_in_chinese(before_issue, client):
     client.force_login(b["head1"])
     page = client.get(f"/work/cases/{case.number}/").content.decode()
     assert "土地勘测定界图" in page and "须在发证前补交" in page and 'id="materials-outstanding"' in page
+    assert 'id="deferred-materials"' in page and "发证前补交" in page  # the case's owed materials, always listed
     assert "须在发证前补交" in client.get(f"/certificates/cases/{case.number}/").content.decode()
     client.force_login(b["output"])
     page = client.get(f"/window/cases/{case.number}/").content.decode()
