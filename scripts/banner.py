@@ -2,6 +2,12 @@
 
 import os
 
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plandesk.settings")
+# The public address is the setting printed on receipts and cards (PLANDESK_SITE_URL), so the two never disagree.
+site = settings.PLANDESK_SITE_URL.rstrip("/")
+
 password = os.environ.get("PLANDESK_DEMO_PASSWORD", "Demo-2026!")
 accounts = [
     ("admin", "系统管理员 administrator"), ("intake", "接件窗口 intake clerk"), ("output", "出件窗口 output clerk"),
@@ -10,9 +16,9 @@ accounts = [
     ("head2", "审批二处处长 head of Division 2"), ("director", "局长 director"),
     ("office", "办公室督办 office supervisor"), ("gis", "信息中心 GIS keeper"),
 ]
-print("\nplandesk — http://127.0.0.1:8000/")
+print(f"\nplandesk — {site}/")
 print(f"演示账号 demo accounts (password 密码: {password}):")
 for name, role in accounts:
     print(f"  {name:<11} {role}")
-print("运行状态 health: http://127.0.0.1:8000/healthz   指标 metrics (local only): http://127.0.0.1:8000/metrics")
+print(f"运行状态 health: {site}/healthz   指标 metrics (local only): {site}/metrics")
 print()

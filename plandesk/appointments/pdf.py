@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plandesk.appointments.models import Appointment
-from plandesk.core import pdf
+from plandesk.core import contact, pdf
 
 
 def card_pdf(appointment: Appointment) -> bytes:
@@ -26,16 +26,17 @@ def card_pdf(appointment: Appointment) -> bytes:
         ("相关案件编号", appointment.case_number),
         ("状态", appointment.get_status_display()),
     ]
-    url = settings.PLANDESK_SITE_URL.rstrip("/") + reverse("appointments:find")
+    url = contact.site_url(reverse("appointments:find"))
     story = [
         pdf.para(settings.PLANDESK_BUREAU_NAME, "subtitle"),
         pdf.para("预约接待卡", "title"),
         pdf.field_table(rows),
         pdf.spacer(6),
         pdf.para("请于预约时间前 10 分钟到办事大厅洽谈区，凭本卡签到。", "body"),
-        pdf.para(f"如需取消或改期，请凭预约卡号和手机号码登录 {url} 办理，或致电大厅。", "body"),
+        pdf.para(f"如需取消或改期，请凭预约卡号和手机号码登录 {url} 办理，"
+                 f"或拨打预约电话 {contact.phone('booking')}。", "body"),
         pdf.spacer(4),
         pdf.qr_code(url),
     ]
     return pdf.render(story, title=f"预约接待卡 {appointment.card_number}", subject="预约接待卡",
-                      keywords=appointment.card_number)
+                      keywords=appointment.card_number, one_page=True)

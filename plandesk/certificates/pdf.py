@@ -256,8 +256,9 @@ def render(cert: Certificate) -> bytes:
     footer = Table([[left, right]], colWidths=[60 * mm, 110 * mm])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     story.append(footer)
+    # a licence is one sheet: its seal, authority, date and QR code never spill onto a second page (issue 22)
     data = core_pdf.render(story, title=f"{cert.type.name} {cert.number or ''}".strip(), subject=cert.type.name,
-                           keywords=cert.number or "")
+                           keywords=cert.number or "", one_page=True)
     return embed(data, cert) if issued else data
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from plandesk.core import contact
 from plandesk.core.registry import app_modules
 
 
@@ -25,4 +26,7 @@ def shell(request):
         "bureau_name": settings.PLANDESK_BUREAU_NAME,
         "bureau_name_en": settings.PLANDESK_BUREAU_NAME_EN,
         "nav": nav,
+        # every page prints the same numbers and address as the documents (core/contact.py)
+        "bureau_phones": contact.phones(),
+        "site_url": contact.site_url(),
     }

@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "PlandeskCJK"
 DEFAULT_FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -80,14 +80,22 @@ def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
-def render(story: list[Flowable], *, title: str, subject: str = "", keywords: str = "") -> bytes:
-    """Lay out the story on A4 with page numbers; return the PDF's bytes."""
+def render(story: list[Flowable], *, title: str, subject: str = "", keywords: str = "",
+           one_page: bool = False) -> bytes:
+    """Lay out the story on A4 with page numbers; return the PDF's bytes.
+
+    `one_page`: a document that is one sheet by nature (a certificate, a receipt, a card) is never split: when its
+    story is taller than the page it is scaled down as a whole, so the seal, the date, the signature line and the
+    QR code stay on the sheet with the text they certify (issue 22: they spilled onto a second page)."""
     font = register_font()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
         title=title, author=settings.PLANDESK_BUREAU_NAME, subject=subject, keywords=keywords, creator="plandesk",
     )
+    if one_page:
+        # The frame pads 6 points on each side; a little slack more keeps rounding from pushing it over.
+        story = [KeepInFrame(doc.width - 12, doc.height - 14, story, mode="shrink")]
 
     def footer(canvas, document):
         canvas.saveState()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from plandesk.core import contact
+
 TEXTS = {
     "welcome": "您好，欢迎致电城乡规划局查询电话。",
     "menu": "查询案件办理进度请按1，查询或取消预约请按2，转人工服务请按0。",
@@ -50,5 +52,5 @@ def spoken(text: str) -> Prompt:
 
 def operator_number() -> str:
     number = (getattr(settings, "PLANDESK_PHONE_OPERATOR", "")
-              or os.environ.get("PLANDESK_PHONE_OPERATOR", "") or "027-12345")
+              or os.environ.get("PLANDESK_PHONE_OPERATOR", "") or contact.phone("consult"))
     return number if ":" in number else "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from plandesk.core.contact import contact
 from plandesk.handbook.models import Regulation, RegulationKind
 from plandesk.portal.models import Notice
 from plandesk.portal.search import KINDS, MAX_QUERY_LENGTH, normalize_query, search_all
@@ -16,23 +16,6 @@ KIND_LABELS = {
     "guide": _lazy("办事指南"), "handbook": _lazy("行政管理手册"), "regulation": _lazy("政策法规"),
     "publicity": _lazy("规划公示"), "notice": _lazy("新闻公告"),
 }
-
-# Demo values: a real installation overrides them in settings (PLANDESK_BUREAU_CONTACT).
-DEFAULT_CONTACT = {
-    "address": "市行政服务中心三楼 规划报建窗口（人民大道 100 号）",
-    "hours": "周一至周五 9:00–12:00，13:30–17:30（法定节假日除外）",
-    "phones": [
-        ("咨询电话", "027-8000 1234"),
-        ("案件查询电话", "027-8000 1235"),
-        ("预约电话", "027-8000 1236"),
-        ("监督投诉电话", "027-8000 1237"),
-    ],
-}
-
-
-def contact() -> dict:
-    return getattr(settings, "PLANDESK_BUREAU_CONTACT", DEFAULT_CONTACT)
-
 
 def _regulation_order(regulation: Regulation):
     """Laws first, then regulations, rules, documents and standards (the order of RegulationKind)."""

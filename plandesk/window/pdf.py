@@ -8,20 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plandesk.cases.models import Case
-from plandesk.core import pdf
+from plandesk.core import contact, pdf
 from plandesk.window.intake import MaterialState
 from plandesk.window.models import DeferredMaterial, RefusalNotice, SupplementNotice
 from plandesk.workflow.clock import supplement_lapse
 
-QUERY_PHONE_DEFAULT = "12345"
-
 
 def query_url() -> str:
-    return settings.PLANDESK_SITE_URL.rstrip("/") + reverse("window:public_query")
+    return contact.site_url(reverse("window:public_query"))
 
 
 def query_phone() -> str:
-    return getattr(settings, "PLANDESK_QUERY_PHONE", "") or QUERY_PHONE_DEFAULT
+    return contact.phone("query")
 
 
 def _items(case: Case) -> str:
@@ -98,7 +96,8 @@ def receipt_pdf(case: Case, password: str) -> bytes:
         pdf.spacer(4),
         pdf.para(f"{settings.PLANDESK_BUREAU_NAME}接件窗口　{_local(timezone.now())}", "right"),
     ]
-    return pdf.render(story, title=f"立案回执 {case.number}", subject="立案回执", keywords=case.number)
+    return pdf.render(story, title=f"立案回执 {case.number}", subject="立案回执", keywords=case.number,
+                      one_page=True)
 
 
 def refusal_pdf(notice: RefusalNotice) -> bytes:

@@ -209,3 +209,12 @@ def test_it_does_not_offer_to_cancel_a_past_appointment(appointment):
     assert "该预约已不能取消" in platform.transcript and "取消该预约请按1" not in platform.transcript
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_the_operator_is_the_bureaus_consultation_number_unless_set(settings, monkeypatch):
+    from plandesk.phone.prompts import operator_number
+
+    monkeypatch.delenv("PLANDESK_PHONE_OPERATOR", raising=False)
+    settings.PLANDESK_PHONE_OPERATOR = ""
+    settings.PLANDESK_BUREAU_CONTACT = {"phones": [["咨询电话", "027-8000 1234"]]}
+    assert operator_number() == "tel:02780001234"

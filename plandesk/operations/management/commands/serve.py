@@ -76,6 +76,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(self.style.SUCCESS(f"plandesk 已启动: http://{bind}/  (Ctrl-C 停止)"))
+        # the address printed on receipts and cards (PLANDESK_SITE_URL): the same as the banner's
+        self.stdout.write(f"对外地址 public address: {settings.PLANDESK_SITE_URL}")
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.5)
         # nginx first (SIGQUIT: finish the requests it holds), then gunicorn and the worker.
