@@ -68,7 +68,8 @@ def refusal_for(case_id: int) -> PublicityRequired | None:
 def check_decision(task, decision: str, override_reason: str = "") -> None:
     """Workflow hook (DECISION_CHECKS): no decision, certificate or pick-up before the required publicity ended.
     Sending a case back (退回, 退回修改) stays possible."""
-    if decision == Decision.RETURN or not would_decide(task):
+    # Cheapest first: most cases need no publicity (one query on the completion's path), then the step.
+    if decision == Decision.RETURN or not required(task.case_id) or not would_decide(task):
         return
     refusal = refusal_for(task.case_id)
     if refusal is not None:
