@@ -89,3 +89,28 @@ def test_simultaneous_guesses_through_the_service_hold_the_limit_too(settings):
 
     codes = race(16, guess)
     assert sorted(codes) == [404] * 3 + [429] * 13, codes
+
+
+def test_every_caller_of_the_query_passes_the_real_client_address():
+    """The next path to the query must count against the same allowance: each call of `public_query` outside the
+    tests gives `address=` the request's client address (`client_ip(request)`, the phone line's `_address(call)`,
+    which is the platform's), never a value from the request body such as a caller number."""
+    import ast
+    from pathlib import Path
+
+    import plandesk
+
+    root = Path(plandesk.__file__).parent
+    calls = []
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or (path.name == "query.py" and path.parent.name == "window"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None) and getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if isinstance(node, ast.Call) and name == "public_query":
+                address = next((k.value for k in node.keywords if k.arg == "address"), None)
+                given = ast.unparse(address) if address is not None else None
+                calls.append((str(path.relative_to(root)), given))
+    assert len(calls) >= 4, calls  # the web form, the API, the rating, the phone line
+    for where, given in calls:
+        assert given in ("client_ip(request)", "_address(call)"), (where, given)
