@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plandesk.accounts.models import Role
@@ -184,9 +185,12 @@ def hand_over(request, pk: int):
 
 
 @login_required
+@xframe_options_sameorigin
 def certificate_pdf(request, pk: int):
     cert = _cert(request, pk)
     response = HttpResponse(pdf.render(cert), content_type="application/pdf")
+    # shown in a frame on the 证件校核 step's page (the site's policy forbids frames elsewhere)
+    response["Content-Security-Policy"] = "frame-ancestors 'self'"
     response["Content-Disposition"] = f'inline; filename="certificate-{cert.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response

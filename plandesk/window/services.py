@@ -378,9 +378,14 @@ def on_case_ready(case: Case) -> None:
 
 
 def default_documents(case: Case) -> list[str]:
+    """What is handed over when the clerk ticks nothing: the kinds of document the case has issued (never a
+    批复文件 the case does not have, issue 22); by outcome for a case without issued documents."""
+    issued = {c.pickup_document for c in case.certificates.filter(status="issued").select_related("type")}
+    if issued:
+        return sorted(issued)
     if case.outcome == Outcome.REJECTED:
         return [Pickup.Document.REFUSAL_DECISION]
-    return [Pickup.Document.CERTIFICATE, Pickup.Document.APPROVAL_LETTER]
+    return [Pickup.Document.CERTIFICATE]
 
 
 def record_pickup(case: Case, *, actor, collector_name: str, collector_id_number: str, on_behalf_of: str = "",

@@ -105,7 +105,8 @@ def test_it_hands_over_a_ready_result_once_and_closes_the_case(filed, bureau, ap
     done = output.post(path, {**person, "on_behalf_of": "江城置业有限公司"})
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "closed"
-    assert done.json()["documents"] == ["certificate", "approval_letter"]
+    # what the case issued (none here: made ready by hand), never a 批复文件 it does not have (issue 22)
+    assert done.json()["documents"] == ["certificate"]
     pickup = Pickup.objects.get(case=filed.case)
     assert pickup.collector_name == "李四" and pickup.clerk == bureau["output"]
     assert output.post(path, person).status_code == 409
