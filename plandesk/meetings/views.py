@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from plandesk.core.refusals import Refusal, show
 from plandesk.meetings import rules, services
 from plandesk.meetings.minutes import render_minutes
-from plandesk.meetings.models import Kind, Meeting, MeetingDecision, Presence, QuorumRule
+from plandesk.meetings.models import AgendaItem, Kind, Meeting, MeetingDecision, Presence, QuorumRule, Status
 from plandesk.organization.models import Post, Unit
 
 
@@ -41,11 +41,26 @@ def convene_options(user) -> list[tuple[str, str]]:
     return options
 
 
+def _waiting(options) -> list[dict]:
+    """Per meeting this person may convene, the cases waiting for it (issue 22: nothing was listed before a meeting
+    was convened), each with the open meeting it is already on, if any."""
+    on_agenda = {i.case_id: i for i in AgendaItem.objects.filter(decision="", meeting__status=Status.OPEN)
+                 .select_related("meeting")}
+    groups = []
+    for value, label in options:
+        kind, _sep, code = value.partition(":")
+        tasks = list(services.waiting_tasks(kind, services.resolve_division(kind, code or None))[:200])
+        groups.append({"value": value, "label": label,
+                       "rows": [{"task": t, "case": t.case, "item": on_agenda.get(t.case_id)} for t in tasks]})
+    return groups
+
+
 @login_required
 def meeting_list(request):
     meetings = Meeting.objects.visible_to(request.user).select_related("division", "chair")[:200]
-    return render(request, "meetings/list.html", {"meetings": meetings,
-                                                  "may_convene": bool(convene_options(request.user))})
+    options = convene_options(request.user)
+    return render(request, "meetings/list.html", {"meetings": meetings, "may_convene": bool(options),
+                                                  "waiting": _waiting(options)})
 
 
 @login_required
@@ -53,11 +68,28 @@ def new(request):
     options = convene_options(request.user)
     if not options:
         raise Http404("您不能召集会议")
-    values = {"which": options[0][0], "held_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "place": "",
+    which = request.GET.get("which", "")
+    values = {"which": which if which in dict(options) else options[0][0],
+              "held_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "place": "",
               "quorum_rule": QuorumRule.MAJORITY}
+    # Members default to present (issue 22: all were absent, so the first decision failed for want of a quorum):
+    # the form lists each meeting's expected members ticked; the clerk unticks who is away.
+    members = []
+    for value, label in options:
+        kind, _sep, code = value.partition(":")
+        members.append({"value": value, "label": label,
+                        "users": services.expected_members(kind, services.resolve_division(kind, code or None))})
+    absent: set[str] = set()
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in ("which", "held_at", "place", "quorum_rule")}
         kind, _sep, division = values["which"].partition(":")
+        expected = next((m["users"] for m in members if m["value"] == values["which"]), [])
+        if request.POST.get("attendance_listed"):
+            ticked = set(request.POST.getlist(f"present:{values['which']}"))
+            present = [u.username for u in expected if u.username in ticked]
+            absent = {u.username for u in expected} - ticked
+        else:
+            present = [u.username for u in expected]
         try:
             held_at = datetime.fromisoformat(values["held_at"]) if values["held_at"] else None
         except ValueError:
@@ -66,18 +98,18 @@ def new(request):
         if held_at is not None:
             try:
                 meeting = services.create_meeting(chair=request.user, kind=kind, division=division or None,
-                                                  held_at=held_at, place=values["place"],
+                                                  held_at=held_at, place=values["place"], present=present,
                                                   quorum_rule=values["quorum_rule"] or None)
                 messages.success(request, f"已召集{meeting.title}，议题 {meeting.items.count()} 件")
                 return redirect("meetings:detail", pk=meeting.pk)
             except Refusal as exc:
                 show(request, exc)
-    return render(request, "meetings/new.html", {"options": options, "values": values,
-                                                 "quorum_rules": QuorumRule.choices})
+    return render(request, "meetings/new.html", {"options": options, "values": values, "members": members,
+                                                 "absent": absent, "quorum_rules": QuorumRule.choices})
 
 
-def _detail_context(request, meeting: Meeting) -> dict:
-    return {
+def _detail_context(request, meeting: Meeting, **extra) -> dict:
+    return {**extra,
         "meeting": meeting, "rows": services.agenda(meeting), "candidates": services.candidates(meeting),
         "attendance": meeting.attendance.select_related("user").order_by("user__username"),
         "presences": Presence.choices, "decisions": MeetingDecision.choices,
@@ -161,18 +193,38 @@ def decide(request, pk: int, item_id: int):
     item = meeting.items.select_related("case").filter(pk=item_id).first()
     if item is None:
         raise Http404("本次会议没有这个议题")
-    decision = request.POST.get("decision", "")
-    label = dict(MeetingDecision.choices).get(decision, decision)
-    return _run(request, pk, lambda m: services.decide(m, request.user, item.case.number, decision,
-                                                       request.POST.get("opinion", ""),
-                                                       request.POST.get("conditions", ""),
-                                                       request.POST.get("override_reason", "")),
-                f"案卷 {item.case.number}：{label}", f"#item-{item.pk}")
+    typed = {k: request.POST.get(k, "") for k in ("decision", "opinion", "conditions", "override_reason")}
+    label = dict(MeetingDecision.choices).get(typed["decision"], typed["decision"])
+    try:
+        services.decide(meeting, request.user, item.case.number, typed["decision"], typed["opinion"],
+                        typed["conditions"], typed["override_reason"])
+    except Refusal as exc:
+        if exc.status not in (400, 409):  # not this person's to decide, or gone: said as any refusal
+            show(request, exc)
+            return _after(request, meeting, f"#item-{item.pk}")
+        # The decision's own refusal (no quorum, no opinion, publicity, compliance...) is shown beside its item
+        # with what was typed kept (issue 22: a banner at the top, the page jumping to the item, the collective
+        # opinion lost). htmx gets the agenda; a plain form the whole page (its action's #item-N scrolls to it).
+        meeting.refresh_from_db()
+        context = _detail_context(request, meeting, item_error={"id": item.pk, "message": exc.message},
+                                  typed=typed)
+        if request.headers.get("HX-Request"):
+            return render(request, "meetings/_agenda.html", context)
+        return render(request, "meetings/detail.html", context, status=exc.status)
+    if not request.headers.get("HX-Request"):
+        messages.success(request, f"案卷 {item.case.number}：{label}")
+    return _after(request, meeting, f"#item-{item.pk}")
 
 
 @login_required
 @require_POST
 def sign(request, pk: int):
+    # Signing is final: the form asks to tick a confirmation (required in the page; checked here too, so a page
+    # without JavaScript or an old form cannot sign by one stray click).
+    if not request.POST.get("confirm"):
+        meeting = _meeting(request, pk)
+        messages.error(request, "签发后纪要不可修改：请勾选“我已核对全部议题和决定，确认签发”后再签发")
+        return redirect(f"{meeting.get_absolute_url()}#sign")
     return _run(request, pk, lambda m: services.sign(m, request.user), "会议纪要已签发")
 
 

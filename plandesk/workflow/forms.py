@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+# What a field of the shipped processes does, for a schema that does not say (issue 22: the director's 提交局务会
+# box was unexplained). A schema's own "description" wins.
+FIELD_HINTS = {
+    "submit_to_bureau_meeting": _("勾选表示局长同意将本案提交局务会集体审议，记入局长审核意见。"
+                                  "局长审核后本案进入局务会环节，由局务会作出最终决定；"
+                                  "不同意上会时请在“决定”中选择退回或不同意，并写明理由。"),
+}
+
 
 def schema_fields(schema: dict | None, values: dict | None = None) -> list[dict]:
     """One dict per property: name, title, kind (select/checkbox/number/textarea/text), options, value, required."""
@@ -31,7 +41,7 @@ def schema_fields(schema: dict | None, values: dict | None = None) -> list[dict]
         fields.append({
             "name": name, "input_name": f"form__{name}", "title": prop.get("title", name), "widget": widget,
             "options": prop.get("enum", []), "value": values.get(name, ""), "required": name in required,
-            "description": prop.get("description", ""),
+            "description": prop.get("description") or FIELD_HINTS.get(name, ""),
         })
     return fields
 

@@ -3,7 +3,10 @@ minutes; the minutes PDF holds both cases and their decisions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from plandesk.conftest import PASSWORD
 from plandesk.core.pdf import extract_text
@@ -11,23 +14,32 @@ from plandesk.meetings.models import Meeting
 from plandesk.meetings.tests.conftest import open_task, to_division_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(settings.PROJECT_DIR) / "var" / "screenshots"
 
 
 def test_the_division_head_runs_a_meeting_and_signs_its_minutes(bureau, live_server, page):
     first = to_division_meeting(bureau)
     second = to_division_meeting(bureau)
-    page.goto(f"{live_server.url}/meetings/new/")
+    page.goto(f"{live_server.url}/meetings/")
     page.get_by_label("用户名").fill("head1")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/meetings/new/")
+    page.wait_for_url("**/meetings/")
+    # the waiting cases are listed before any meeting exists, with the way to convene their meeting (issue 22)
+    assert page.locator(f"#waiting-1 tr[data-case='{first.number}']").is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "meetings-waiting.png"), full_page=True)
+    page.locator("#waiting-1").get_by_role("link", name="召集行政审批一处处务会", exact=False).click()
+    page.wait_for_url("**/meetings/new/?which=*")
+    assert page.locator("input[name='present:division:div1']").first.is_checked()  # present by default
+    page.screenshot(path=str(SHOTS / "meetings-convene.png"), full_page=True)
     page.get_by_label("地点").fill("三楼会议室")
     page.get_by_role("button", name="召集").click()
     page.wait_for_url("**/meetings/*/")
     meeting = Meeting.objects.get()
     rows = page.locator("#agenda tbody tr[data-case]")
     assert [rows.nth(i).get_attribute("data-case") for i in range(2)] == [first.number, second.number]
-    assert page.locator("#quorum-problem").is_visible()
+    assert page.locator("#quorum-ok").is_visible()  # the expected members default to present
 
     # htmx: move the second case up; the agenda section is swapped in place
     page.get_by_role("button", name=f"上移 {second.number}").click()
@@ -54,6 +66,8 @@ def test_the_division_head_runs_a_meeting_and_signs_its_minutes(bureau, live_ser
     page.locator(f"#item-{first_item.pk}").get_by_role("button", name="记录决定").click()
     page.locator(f"#item-{first_item.pk} .decision").wait_for()
 
+    page.locator("#sign").screenshot(path=str(SHOTS / "meetings-sign-confirm.png"))
+    page.get_by_label("我已核对全部议题和决定，确认签发（签发后不可撤销）").check()
     page.get_by_role("button", name="签发会议纪要").click()
     page.locator("#minutes-number").wait_for()
     number = page.locator("#minutes-number").inner_text()

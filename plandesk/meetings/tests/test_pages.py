@@ -31,7 +31,7 @@ def test_it_convenes_a_meeting_with_the_waiting_cases_oldest_due_first(bureau):
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     assert [i.case for i in meeting.items.all()] == [first, second]
     html = head.get(response["Location"]).content.decode()
-    assert first.number in html and "出席人数不足" in html  # only the chair present so far: 1 of 3
+    assert first.number in html and 'id="quorum-ok"' in html  # the expected members default to present
     assert head.get("/meetings/").content.decode().count(meeting.title) >= 1
 
 
@@ -67,7 +67,7 @@ def test_it_runs_a_meeting_through_forms(bureau):
     assert "同意上报" in response.content.decode()
     assert open_task(case).step_id == "director_review"
     # sign, then nothing changes; a correction is added as a new record
-    assert head.post(f"{url}sign/").status_code == 302
+    assert head.post(f"{url}sign/", {"confirm": "1"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.is_signed
     response = head.post(f"{url}agenda/{meeting.items.get(case=other).pk}/remove/", follow=True)
