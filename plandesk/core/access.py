@@ -115,7 +115,6 @@ STAFF = ("intake_clerk", "output_clerk", "consultant", "handler", "division_head
 # The shell's own pages.
 ACCESS = {
     "core:home": SIGNED_IN,
-    "core:healthz": PUBLIC,
     "core:otp": roles("administrator"),
     # The Django admin: administrators with a TOTP-verified session only (see plandesk/core/admin_otp.py).
     "admin:*": Rule(roles=("administrator",), otp=True),

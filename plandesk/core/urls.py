@@ -6,6 +6,5 @@ URL_PREFIX = ""
 
 urlpatterns = [
     path("workbench/", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("workbench/second-factor/", admin_otp.otp, name="otp"),
 ]

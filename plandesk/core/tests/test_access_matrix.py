@@ -15,6 +15,7 @@ from django.test import Client
 
 from plandesk.accounts.models import ApiToken, User
 from plandesk.core.access import Rule, api_operations, declarations, rule_for, url_patterns
+from plandesk.operations.models import WorkerHeartbeat
 
 DEMO_PEOPLE = ["admin", "intake", "output", "consultant", "handler1", "head1", "handler2", "director", "office", "gis"]
 
@@ -101,6 +102,8 @@ def _judge(user, rule: Rule, answer: str) -> str | None:
 @pytest.fixture
 def demo(db):
     call_command("demo", stdout=io.StringIO())
+    # A bureau with its worker running: /healthz answers 200 as it does in service, not 503 for a missing heartbeat.
+    WorkerHeartbeat.beat()
     User.objects.create_user(username="nobody", password="Demo-2026!x", full_name="无角色用户")
     return {name: User.objects.get(username=name) for name in [*DEMO_PEOPLE, "nobody"]}
 

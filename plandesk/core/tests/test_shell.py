@@ -24,10 +24,6 @@ def test_the_shell_switches_to_english(client, member):
     assert "Workbench" in response.content.decode()
 
 
-def test_health_check_answers(client):
-    assert client.get("/healthz").content == b"ok"
-
-
 def test_demo_is_idempotent(settings):
     call_command("demo")
     call_command("demo")
