@@ -15,6 +15,8 @@ accounts = [
     ("head1", "审批一处处长 head of Division 1"), ("handler2", "审批二处经办人 handler, Division 2"),
     ("head2", "审批二处处长 head of Division 2"), ("director", "局长 director"),
     ("office", "办公室督办 office supervisor"), ("gis", "信息中心 GIS keeper"),
+    ("handler3", "审批三处经办人 design review of parallel cases"), ("head3", "审批三处处长 head of Division 3"),
+    ("municipal1", "市政处会审 co-reviewer"), ("survey1", "测绘管理处会审 co-reviewer"),
 ]
 print(f"\nplandesk — {site}/")
 print(f"演示账号 demo accounts (password 密码: {password}):")
