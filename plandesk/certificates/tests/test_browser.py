@@ -6,6 +6,7 @@ says valid."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,7 @@ from plandesk.certificates.models import Certificate, Handover, Status
 from plandesk.certificates.tests.conftest import ID_NUMBER, to_certificate_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(settings.PROJECT_DIR) / "var" / "screenshots"
 
 
 def signed_in(browser, live_server, username: str):
@@ -48,7 +50,10 @@ def test_a_certificate_goes_from_preparation_to_hand_over_and_verifies_from_its_
 
     handler = signed_in(browser, live_server, "handler1")
     handler.goto(f"{live_server.url}/work/cases/{case.number}/")
-    handler.locator("#certificates-link").click()
+    # the step leads with the certificate action, above the opinion form (issue 22)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    handler.locator("#current").screenshot(path=str(SHOTS / "certificate-step.png"))
+    handler.locator("#certificate-form-link").click()
     handler.get_by_role("button", name="按案卷和审批结论制作证照").click()
     cert = Certificate.objects.get(case=case)
     handler.locator(f"#cond-{cert.pk}").fill("施工前复核道路红线")
@@ -68,6 +73,10 @@ def test_a_certificate_goes_from_preparation_to_hand_over_and_verifies_from_its_
     head.goto(f"{live_server.url}/certificates/cases/{case.number}/")
     head.locator(f'#cert-{cert.pk}[data-status="draft"]').wait_for()
     head.goto(f"{live_server.url}/work/cases/{case.number}/")
+    # the check step shows the certificate checked, its PDF framed (issue 22)
+    framed = head.locator(f"#check-cert-{cert.pk} iframe").get_attribute("src")
+    assert framed == f"/certificates/{cert.pk}/certificate.pdf"
+    head.locator("#current").screenshot(path=str(SHOTS / "certificate-check-step.png"))
     head.get_by_label("办理意见").fill("核对无误")
     head.get_by_role("button", name="提交").click()
     head.wait_for_url("**/work/")
@@ -77,6 +86,8 @@ def test_a_certificate_goes_from_preparation_to_hand_over_and_verifies_from_its_
 
     output = signed_in(browser, live_server, "output")
     output.goto(f"{live_server.url}/window/cases/{case.number}/")
+    assert cert.number in output.locator("#pickup-documents").inner_text()  # the number handed over, ticked
+    output.locator("#pickup-documents").screenshot(path=str(SHOTS / "output-window-documents.png"))
     output.get_by_label("领取人姓名").fill("王经理")
     output.get_by_label("领取人身份证号").fill(ID_NUMBER)
     output.get_by_role("button", name="登记取件并结案").click()
