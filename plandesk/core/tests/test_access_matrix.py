@@ -100,10 +100,12 @@ def _judge(user, rule: Rule, answer: str) -> str | None:
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
     call_command("demo", stdout=io.StringIO())
-    # A bureau with its worker running: /healthz answers 200 as it does in service, not 503 for a missing heartbeat.
+    # A bureau with its worker running and its upload folder in place: /healthz answers 200 as it does in service,
+    # not 503 for a missing heartbeat or a fresh clone's missing var/media.
     WorkerHeartbeat.beat()
+    settings.MEDIA_ROOT = tmp_path
     User.objects.create_user(username="nobody", password="Demo-2026!x", full_name="无角色用户")
     return {name: User.objects.get(username=name) for name in [*DEMO_PEOPLE, "nobody"]}
 
