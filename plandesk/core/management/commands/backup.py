@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-SKIP_DIRS = {"static", "backups"}
+SKIP_DIRS = {"static", "backups", "run"}  # run: nginx temp files and live metrics, not data
 
 
 def sha256(path: Path) -> str:
