@@ -175,7 +175,7 @@ def sweep_case_clock(now: datetime | None = None) -> int:
     every case that turned red, with the steps that hold it (once per case and due date)."""
     now = now or timezone.now()
     with transaction.atomic():
-        capped = cap_open_steps()
+        capped = cap_open_steps(now=now)
         turned = refresh_case_lights(now)
     office = list(Post.objects.holders_of(Post.Function.SUPERVISOR))
     for case in Case.objects.filter(pk__in=turned).only("pk", "number", "project_name", "due_at"):

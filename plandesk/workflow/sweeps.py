@@ -39,13 +39,17 @@ def refresh_lights(now: datetime | None = None, case_ids=None) -> int:
     return n
 
 
-def cap_open_steps(case_ids=None) -> int:
-    """Open steps due after their case take the case's due date (steps begun before the cap, or a due date an
-    extension moved earlier than a step's): the promised date is protected for every case (docs/workflow.md)."""
+def cap_open_steps(case_ids=None, now: datetime | None = None) -> int:
+    """Open steps due after their case take the case's due date (steps begun before the cap): the promised date is
+    protected for every case (docs/workflow.md). The worker's pass reads only cases already past their date (an
+    index range of `cases_status_due`, a few rows), which is when the cap matters for the urging ladder; a case's
+    own recomputation (`case_ids`) caps all of its steps."""
     rows = (Task.objects.open().filter(case__status=CaseStatus.IN_PROGRESS, case__due_at__isnull=False,
                                        due_at__gt=F("case__due_at")).select_related("case"))
     if case_ids is not None:
         rows = rows.filter(case_id__in=case_ids)
+    else:
+        rows = rows.filter(case__due_at__lte=now or timezone.now())
     count = 0
     for task in rows:
         due = task.case.due_at
