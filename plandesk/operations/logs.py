@@ -33,6 +33,9 @@ class JsonFormatter(logging.Formatter):
         }
         if getattr(record, "request_id", ""):
             line["request_id"] = record.request_id
-        if record.exc_info:
+        # The personal-data filter leaves the masked traceback in exc_text: print that, never a fresh, unmasked one.
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        elif record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)

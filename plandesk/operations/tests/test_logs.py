@@ -46,3 +46,12 @@ def test_json_lines_mask_phones_and_id_numbers(json_lines):
     [line] = [line for line in json_lines() if line["logger"] == "plandesk.window"]
     assert "13912345678" not in line["message"] and "420102199001011234" not in line["message"]
     assert "request_id" not in line  # outside a request there is none
+
+
+def test_json_lines_mask_a_traceback_too(json_lines):
+    try:
+        raise ValueError("no booking for 13912345678")
+    except ValueError:
+        logging.getLogger("plandesk.window").exception("look-up failed")
+    [line] = [line for line in json_lines() if line["logger"] == "plandesk.window"]
+    assert "ValueError" in line["exception"] and "13912345678" not in line["exception"]
