@@ -94,3 +94,18 @@ def test_the_directors_bureau_meeting_box_says_what_it_does(bureau):
     box = html.index('id="id_form__submit_to_bureau_meeting"')
     assert 'aria-describedby="hint_form__submit_to_bureau_meeting"' in html[box:box + 200]
     assert "局务会作出最终决定" in html
+
+
+def test_the_new_words_have_english(bureau, settings):
+    from django.utils import translation
+
+    to_division_meeting(bureau)
+    head = client_for(bureau["head1"])
+    head.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        listing = head.get("/meetings/").content.decode()
+        convene = head.get("/meetings/new/").content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "Cases waiting for the" in listing and "Not on an agenda yet" in listing
+    assert "present by default" in convene
