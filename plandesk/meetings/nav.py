@@ -5,5 +5,5 @@ from plandesk.core.nav import NavEntry
 
 NAV = [
     NavEntry(_("两会"), "meetings:list", roles=(Role.DIVISION_HEAD, Role.DIRECTOR, Role.OFFICE_SUPERVISOR,
-                                              Role.HANDLER), order=15),
+                                              Role.HANDLER), order=15, group="cases"),
 ]

@@ -8,4 +8,4 @@ def _unread(user) -> int | None:
     return Notification.objects.unread_for(user).count() or None
 
 
-NAV = [NavEntry(_("消息"), "notifications:inbox", order=800, badge=_unread)]
+NAV = [NavEntry(_("消息"), "notifications:inbox", order=800, badge=_unread, group="me")]

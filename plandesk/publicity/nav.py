@@ -10,6 +10,6 @@ def _at_risk(user) -> int | None:
 
 
 NAV = [
-    NavEntry(_("规划公示"), "publicity:list", public=True, order=300),
-    NavEntry(_("公示管理"), "publicity:staff_list", roles=MANAGERS, order=500, badge=_at_risk),
+    NavEntry(_("规划公示"), "publicity:list", public=True, order=300, group="publicity"),
+    NavEntry(_("公示管理"), "publicity:staff_list", roles=MANAGERS, order=500, badge=_at_risk, group="publicity"),
 ]

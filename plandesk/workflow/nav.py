@@ -12,6 +12,6 @@ def open_task_count(user) -> int | None:
 
 
 NAV = [
-    NavEntry(_("待办"), "workflow:todo", roles=STAFF, order=10, badge=open_task_count),
-    NavEntry(_("已办"), "workflow:done", roles=STAFF, order=11),
+    NavEntry(_("待办"), "workflow:todo", roles=STAFF, order=10, badge=open_task_count, group="cases"),
+    NavEntry(_("已办"), "workflow:done", roles=STAFF, order=11, group="cases"),
 ]

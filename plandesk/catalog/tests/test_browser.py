@@ -10,6 +10,7 @@ def test_a_visitor_finds_an_item_its_materials_and_its_blank_form(live_server, b
     page = context.new_page()
     try:
         page.goto(live_server.url + "/")
+        page.locator("nav summary", has_text="基础数据").click()  # the menu opens without script (<details>)
         page.get_by_role("link", name="报建须知").first.click()
         page.get_by_role("link", name="乡村建设规划许可证核发").click()
         assert page.get_by_role("heading", name="乡村建设规划许可证核发").is_visible()

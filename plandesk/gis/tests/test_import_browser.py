@@ -30,6 +30,7 @@ def test_the_gis_keeper_previews_the_mapping_then_imports(live_server, page, lay
     page.get_by_label("用户名").fill("keeper")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.locator("nav summary", has_text="基础数据").click()  # the shell's menu of maps and reference data
     page.get_by_role("link", name="图层目录").first.click()
     page.get_by_role("link", name="导入图层数据").click()
 
