@@ -28,3 +28,8 @@ case_paused = Signal()
 # sender=the calendar day model, dates=set of the changed dates. Owners of open deadlines (workflow tasks, cases,
 # publicity, appointments) recompute theirs, so the calendar and the deadlines change together or not at all.
 calendar_changed = Signal()
+
+# core's `worker` command, after each job of a round (also one that failed): sender=None, job="app.function",
+# seconds=its wall time, failed=whether it raised. The operations app keeps the figures for /metrics (the worker
+# runs on other hosts than the web processes, so they go through the database, not through process memory).
+job_finished = Signal()

@@ -8,6 +8,7 @@ class OperationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from plandesk.operations import receivers  # noqa: F401 (connects the worker's job timings)
         from plandesk.operations.metrics import count_queries
 
         # Every database connection counts its statements for /metrics through Django's own execute-wrapper hook,

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from prometheus_client import multiprocess
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 
 log = logging.getLogger("plandesk.operations")
@@ -165,7 +165,27 @@ def _workers(now) -> Iterator[Metric]:
     yield up
 
 
-GAUGES: list[Callable] = [_open_tasks_by_light, _cases_by_status, _outbox, _logins, _query_lockouts, _workers]
+def _jobs(now) -> Iterator[Metric]:
+    """Job durations summed over the workers seen in the last day (a summary: rate(_sum)/rate(_count) per job)."""
+    from plandesk.operations.models import JobTiming
+
+    rows = (JobTiming.objects.filter(last_at__gte=now - timedelta(days=1)).values("job")
+            .annotate(runs=Sum("runs"), failures=Sum("failures"), total=Sum("total_seconds")).order_by("job")[:200])
+    duration = SummaryMetricFamily("plandesk_worker_job_seconds", "Wall time of the worker's jobs", labels=["job"])
+    failures = CounterMetricFamily("plandesk_worker_job_failures", "Worker job runs that raised", labels=["job"])
+    for row in rows:
+        duration.add_metric([row["job"]], count_value=row["runs"], sum_value=row["total"])
+        failures.add_metric([row["job"]], row["failures"])
+    yield from (duration, failures)
+    last = GaugeMetricFamily("plandesk_worker_job_last_seconds", "Wall time of each worker's latest run of a job",
+                             labels=["worker", "job"])
+    for worker, job, seconds in (JobTiming.objects.filter(last_at__gte=now - timedelta(days=1))
+                                 .order_by("worker", "job").values_list("worker", "job", "last_seconds")[:500]):
+        last.add_metric([worker, job], seconds)
+    yield last
+
+
+GAUGES: list[Callable] = [_open_tasks_by_light, _cases_by_status, _outbox, _logins, _query_lockouts, _workers, _jobs]
 
 
 class BureauCollector(Collector):

@@ -69,3 +69,43 @@ class WorkerHeartbeat(models.Model):
 
     def is_alive(self, now=None) -> bool:
         return (now or timezone.now()) <= self.overdue_at()
+
+
+class JobTiming(models.Model):
+    """Each worker's running totals per job, for the /metrics summary of job durations.
+
+    Kept in the database like the heartbeat: workers run on other hosts than the web processes that serve /metrics.
+    One row per (worker, job), updated in place after each run; rows of forgotten workers go with their heartbeat.
+    """
+
+    worker = models.CharField(_("后台进程"), max_length=200)
+    job = models.CharField(_("任务"), max_length=200)
+    runs = models.PositiveBigIntegerField(_("运行次数"), default=0)
+    failures = models.PositiveBigIntegerField(_("失败次数"), default=0)
+    total_seconds = models.FloatField(_("累计耗时（秒）"), default=0.0)
+    last_seconds = models.FloatField(_("最近耗时（秒）"), default=0.0)
+    last_at = models.DateTimeField(_("最近运行"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("后台任务耗时")
+        verbose_name_plural = _("后台任务耗时")
+        constraints = [models.UniqueConstraint(fields=["worker", "job"], name="operations_jobtiming_worker_job")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.job}"
+
+    @classmethod
+    def add(cls, job: str, seconds: float, failed: bool = False, worker: str | None = None, now=None) -> None:
+        now = now or timezone.now()
+        worker = worker or this_worker()
+        seconds = max(float(seconds), 0.0)
+        changes = {"runs": models.F("runs") + 1, "failures": models.F("failures") + int(failed),
+                   "total_seconds": models.F("total_seconds") + seconds, "last_seconds": seconds, "last_at": now}
+        if not cls.objects.filter(worker=worker, job=job).update(**changes):
+            _row, created = cls.objects.get_or_create(
+                worker=worker, job=job[:200],
+                defaults={"runs": 1, "failures": int(failed), "total_seconds": seconds, "last_seconds": seconds,
+                          "last_at": now})
+            if not created:  # another writer of the same worker name won the insert: count on it
+                cls.objects.filter(worker=worker, job=job).update(**changes)
+        cls.objects.filter(last_at__lt=now - FORGET_AFTER).delete()

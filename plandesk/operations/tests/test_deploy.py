@@ -26,7 +26,9 @@ def template() -> dict[str, str]:
 
 
 def clean_environ() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PLANDESK_") and k != "PYTEST_VERSION"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixtures of this test process (Playwright's loop), not by a host.
+    return {k: v for k, v in os.environ.items() if not k.startswith("PLANDESK_")
+            and k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
 
 
 def test_the_production_template_passes_check_deploy(tmp_path):

@@ -69,3 +69,48 @@ def test_it_judges_the_client_the_trusted_proxy_names(client, settings):
     assert client.get("/metrics", HTTP_X_REAL_IP="127.0.0.1").status_code == 200
     settings.PLANDESK_METRICS_ADDRESSES = ["10.8.0.0/16"]
     assert client.get("/metrics", HTTP_X_REAL_IP="10.8.3.4").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes old connections between rounds, as in production
+def test_it_shows_each_worker_jobs_duration_after_a_round(client, settings, tmp_path):
+    from django.core.management import call_command
+
+    from plandesk.core.jobs import registered_jobs
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("worker", once=True)
+    call_command("worker", once=True)
+
+    text = client.get("/metrics").content.decode()
+    assert "# TYPE plandesk_worker_job_seconds summary" in text
+    jobs = [name for name, _job in registered_jobs()]
+    assert "operations.heartbeat" in jobs
+    for job in jobs:  # every job of the round, timed twice (two rounds of one worker)
+        assert value(text, f'plandesk_worker_job_seconds_count{{job="{job}"}}') == 2
+        assert value(text, f'plandesk_worker_job_seconds_sum{{job="{job}"}}') >= 0
+        assert value(text, f'plandesk_worker_job_failures_total{{job="{job}"}}') == 0
+    assert re.search(r'^plandesk_worker_job_last_seconds\{job="operations.heartbeat",worker="[^"]+"\} [0-9.e-]+$',
+                     text, re.MULTILINE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_job_is_timed_and_counted_and_the_round_goes_on(client):
+    from plandesk.core.management.commands.worker import Command
+
+    ran = []
+
+    def broken():
+        raise RuntimeError("boom")
+
+    def fine():
+        ran.append(1)
+        return 0
+
+    command = Command()
+    command.stopping = False
+    command.run_round([("test.broken", broken), ("test.fine", fine)])
+    assert ran == [1]
+    text = client.get("/metrics").content.decode()
+    assert value(text, 'plandesk_worker_job_failures_total{job="test.broken"}') == 1
+    assert value(text, 'plandesk_worker_job_seconds_count{job="test.broken"}') == 1
+    assert value(text, 'plandesk_worker_job_failures_total{job="test.fine"}') == 0

@@ -10,6 +10,7 @@ from django.db import close_old_connections
 
 from plandesk.core.context import acting_as
 from plandesk.core.jobs import registered_jobs
+from plandesk.core.signals import job_finished
 
 log = logging.getLogger("plandesk.worker")
 
@@ -47,10 +48,21 @@ class Command(BaseCommand):
             for name, job in jobs:
                 if self.stopping:
                     return
+                started = time.monotonic()
+                failed = False
+                done = 0
                 try:
                     done = job()
                 except Exception:  # one failing job must not stop the others
+                    failed = True
                     log.exception("job %s failed", name)
-                    continue
-                if done:
+                self.report(name, time.monotonic() - started, failed)
+                if done and not failed:
                     log.info("job %s handled %s item(s)", name, done)
+
+    def report(self, name: str, seconds: float, failed: bool) -> None:
+        # The receivers (operations' job timings) must never stop the loop: a lost figure beats a stopped worker.
+        try:
+            job_finished.send(sender=None, job=name, seconds=seconds, failed=failed)
+        except Exception:
+            log.exception("job %s: its duration could not be recorded", name)
