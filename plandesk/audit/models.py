@@ -37,6 +37,11 @@ class Event(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The request that wrote the event (operations' request id), to find its log lines. Not in the hash: it is a
+    # pointer into the logs, not part of what happened, and the chain's events written before it stay valid.
+    # Nullable, so adding it is a plain ALTER TABLE ADD COLUMN on both backends (SQLite would rebuild the whole table
+    # for a column with a default); None also says "not written during a request".
+    request_id = models.CharField(_("请求编号"), max_length=64, null=True, blank=True)  # noqa: DJ001
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from plandesk.audit.models import GENESIS_HASH, ChainHead, Event
 from plandesk.core import sql
-from plandesk.core.context import current_actor
+from plandesk.core.context import current_actor, current_request_id
 
 
 def _object_ref(obj) -> tuple[str, str]:
@@ -61,6 +61,7 @@ def record(
             before=_json_roundtrip(before),
             after=_json_roundtrip(after),
             ip=ip if ip is not None else ctx.ip,
+            request_id=current_request_id(),
             prev_hash=head[0],
         )
         event.hash = event.compute_hash()

@@ -46,6 +46,10 @@ class Notification(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     # The same key twice is the same notice: a retried sweep never sends a second copy.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # The request that wrote the notice (none for the worker's sweeps): its delivery logs under the same id.
+    # Nullable, so adding it is a plain ALTER TABLE ADD COLUMN on both backends (SQLite would rebuild the whole table
+    # for a column with a default); None also says "not written during a request".
+    request_id = models.CharField(_("请求编号"), max_length=64, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)

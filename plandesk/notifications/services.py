@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from plandesk.core.context import carrying_request_id, current_request_id
 from plandesk.notifications.backends import DeliveryError, send_email, sms_backend
 from plandesk.notifications.models import Channel, Notification, Status
 
 MAX_ATTEMPTS = 6
+
+log = logging.getLogger("plandesk.notifications")
 
 
 def notify(
@@ -31,6 +35,7 @@ def notify(
     fields = dict(
         channel=channel, kind=kind, subject=subject[:200], body=body, recipient=recipient, address=address,
         url=url, dedupe_key=dedupe_key, next_attempt_at=deliver_after or now, created_at=now,
+        request_id=current_request_id(),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
     )
@@ -73,14 +78,17 @@ def deliver_pending(limit: int = 100) -> int:
     else:
         claimed = [i for i in due.values_list("id", flat=True)[:limit] if _claim(i, now)]
     for notification in Notification.objects.filter(id__in=claimed).select_related("recipient"):
-        try:
-            _send(notification)
-        except DeliveryError as exc:
-            _failed(notification, str(exc))
-        except Exception as exc:  # an unexpected error must not loop the worker on one row
-            _failed(notification, f"{type(exc).__name__}: {exc}")
-        else:
-            Notification.objects.filter(id=notification.id).update(status=Status.SENT, sent_at=timezone.now())
+        # The delivery's log lines carry the id of the request that wrote the notice.
+        with carrying_request_id(notification.request_id):
+            try:
+                _send(notification)
+            except DeliveryError as exc:
+                _failed(notification, str(exc))
+            except Exception as exc:  # an unexpected error must not loop the worker on one row
+                _failed(notification, f"{type(exc).__name__}: {exc}")
+            else:
+                Notification.objects.filter(id=notification.id).update(status=Status.SENT, sent_at=timezone.now())
+                log.info("notice %s (%s, %s) sent", notification.id, notification.kind, notification.channel)
     return len(claimed)
 
 
@@ -92,6 +100,9 @@ def _failed(notification: Notification, error: str) -> None:
         # Back off: 1, 2, 4, 8, 16 minutes.
         status, next_at = Status.PENDING, timezone.now() + timedelta(minutes=2 ** (attempts - 1))
     Notification.objects.filter(id=notification.id).update(status=status, next_attempt_at=next_at, last_error=error)
+    # The error text may quote the gateway's answer; the personal-data mask on the handlers covers phones in it.
+    log.warning("notice %s (%s, %s) not sent (attempt %s): %s", notification.id, notification.kind,
+                notification.channel, attempts, error)
 
 
 def mark_read(user, notification_id: int | None = None) -> int:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
-request_id_var: ContextVar[str] = ContextVar("plandesk_request_id", default="")
+# The variable lives in core so the audit and the outbox (below operations) can read it; the middleware sets it.
+from plandesk.core.context import request_id_var
+
+__all__ = ["JsonFormatter", "RequestIdFilter", "request_id_var"]
 
 
 class RequestIdFilter(logging.Filter):
