@@ -17,6 +17,9 @@ def _administrators_only(request) -> bool:
 
 admin.site.has_permission = _administrators_only
 
+# A refusal by role shows who may do it and a way back (organization/forbidden.py), not a bare "403 Forbidden".
+handler403 = "plandesk.organization.forbidden.forbidden"
+
 urlpatterns = [
     # One sign-in page for everyone, so the lockout and the audit cover the admin too.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
