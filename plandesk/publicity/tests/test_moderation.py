@@ -86,7 +86,8 @@ def test_it_summarizes_and_publishes_with_the_responses(running, opinions, membe
     # the rejected one does not.
     from plandesk.notifications.models import Notification
 
-    sms = Notification.objects.filter(kind="publicity.summary_published").order_by("object_id")
+    # object_id is text: order by the opinion's number, not its digits ("100" sorts before "98").
+    sms = sorted(Notification.objects.filter(kind="publicity.summary_published"), key=lambda n: int(n.object_id))
     assert [(n.channel, n.address, n.object_id) for n in sms] == [
         ("sms", "13900000000", str(o.pk)) for o in (green, green_again, height)]
     assert green.tracking_code in sms[0].body
