@@ -13,15 +13,13 @@ from django.views.decorators.http import require_POST
 
 from plandesk.cases.models import Case, CaseExtension, ExtensionStatus
 from plandesk.core.refusals import Refusal, show
-from plandesk.workflow import clock, services
+from plandesk.workflow import clock, services, views
 from plandesk.workflow.letters import extension_letter_pdf
-from plandesk.workflow.models import Task
 
 
 def _back(request, task_id: int | None = None, number: str | None = None):
     if number is None and task_id is not None:
-        task = Task.objects.select_related("case").filter(pk=task_id).first()
-        number = task.case.number if task is not None else None
+        return views.back_to_task(task_id, request)  # the task pages' own way back (the case, if he may see it)
     return redirect("workflow:case", number=number) if number else redirect("workflow:todo")
 
 

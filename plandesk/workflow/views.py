@@ -144,7 +144,7 @@ def diagram(request, number: str):
     return HttpResponse(instance.definition.bpmn_xml, content_type="application/xml; charset=utf-8")
 
 
-def _back(task_id: int, request):
+def back_to_task(task_id: int, request):
     task = Task.objects.select_related("case").filter(pk=task_id).first()
     if task is not None and services.may_see_case(request.user, task.case):
         return redirect("workflow:case", number=task.case.number)
@@ -164,7 +164,7 @@ def claim(request, task_id: int):
         messages.success(request, "已签收")
     except Refusal as exc:
         show(request, exc)
-    return _back(task_id, request)
+    return back_to_task(task_id, request)
 
 
 @login_required
@@ -188,7 +188,7 @@ def complete(request, task_id: int):
             return redirect("workflow:todo")
     except Refusal as exc:
         show(request, exc)
-    return _back(task_id, request)
+    return back_to_task(task_id, request)
 
 
 @login_required
@@ -202,7 +202,7 @@ def transfer(request, task_id: int):
         return redirect("workflow:todo")
     except Refusal as exc:
         show(request, exc)
-    return _back(task_id, request)
+    return back_to_task(task_id, request)
 
 
 @login_required
@@ -213,7 +213,7 @@ def supplement(request, task_id: int):
         messages.success(request, "已退回申请人补正，案卷暂停计时")
     except Refusal as exc:
         show(request, exc)
-    return _back(task_id, request)
+    return back_to_task(task_id, request)
 
 
 # --- the case file's site compliance check, on the workspace (the check itself: plandesk.cases.compliance) ---
